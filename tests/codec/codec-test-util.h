@@ -1,0 +1,10 @@
+#pragma once
+#include <glib.h>
+
+/* Bytes from annotated hex as written in the protocol reference:
+ * hex pairs, and "quoted" ASCII strings (with \" escapes); white space ignored. */
+GBytes *ct_bytes_from_annotated (const char *annotated);
+
+/* Fails the test with both hex dumps when the bytes differ. */
+void ct_assert_bytes_equal (GBytes *got, GBytes *want);
+void ct_assert_mem_equal (const guint8 *got, gsize got_len, const guint8 *want, gsize want_len);
