@@ -1,0 +1,170 @@
+/* POST /{org}/{app}/users/{u}/messageroaming: history pages (§4, §14, R4). */
+#include "handlers.h"
+#include "reply.h"
+#include "json-args.h"
+#include "conv-ref.h"
+#include "ac-id.h"
+#include "ac-jid.h"
+#include "ac-message-pb.h"
+
+#define DEFAULT_PULL 20
+#define MAX_PULL 50
+
+/* start: -1 / null / absent = from the newest (or oldest), else a message
+ * id as a string (the SDK's cursor) or, tolerated, as a number. */
+static gboolean
+parse_start (JsonObject *body, guint64 *start, GError **error)
+{
+  JsonNode *n = json_object_get_member (body, "start");
+
+  *start = 0;
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    return TRUE;
+  if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_INT64) {
+    gint64 v = json_node_get_int (n);
+    if (v == -1 || v == 0)
+      return TRUE;
+    if (v > 0) {
+      *start = (guint64) v;
+      return TRUE;
+    }
+  } else if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING) {
+    const char *s = json_node_get_string (n);
+    if (g_str_equal (s, "-1") || g_str_equal (s, "") || g_str_equal (s, "undefined"))
+      return TRUE;
+    if (ac_id_parse (s, start))
+      return TRUE;
+  }
+  g_set_error (error, ARG_ERROR, ARG_ERROR_INVALID,
+               "start must be -1 or a message id string");
+  return FALSE;
+}
+
+/* startTime / endTime: null or -1 = no bound. */
+static gboolean
+parse_time (JsonObject *body, const char *name, gint64 *out, GError **error)
+{
+  if (!json_arg_int (body, name, FALSE, -1, out, error))
+    return FALSE;
+  if (*out < -1) {
+    g_set_error (error, ARG_ERROR, ARG_ERROR_INVALID, "%s must be a time in ms, or -1", name);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gboolean
+parse_types (const char *list, guint32 *mask, GError **error)
+{
+  g_auto (GStrv) names = NULL;
+
+  *mask = 0;
+  if (list == NULL || list[0] == '\0')
+    return TRUE;
+  names = g_strsplit (list, ",", -1);
+  for (char **n = names; *n; n++) {
+    AcBodyType t;
+    g_strstrip (*n);
+    if (**n == '\0')
+      continue;
+    if (!ac_body_type_from_rest (*n, &t)) {
+      g_set_error (error, ARG_ERROR, ARG_ERROR_INVALID, "msgType [%s] is not a message type", *n);
+      return FALSE;
+    }
+    *mask |= 1u << t;
+  }
+  return TRUE;
+}
+
+static JsonNode *
+history_data (Request *req, const char *user, const char *queue, GPtrArray *msgs,
+              guint64 next_key, gboolean is_last)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autofree char *next = next_key ? ac_id_to_string (next_key) : NULL;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "user");
+  json_builder_add_string_value (b, user);
+  json_builder_set_member_name (b, "msgs");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < msgs->len; i++) {
+    g_autofree char *b64 = ac_message_to_meta_base64 (g_ptr_array_index (msgs, i), req->app_key);
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "msg");
+    json_builder_add_string_value (b, b64);
+    json_builder_end_object (b);
+  }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "queue");
+  json_builder_add_string_value (b, queue);
+  /* Agora's last page says "undefined" here (§14). */
+  json_builder_set_member_name (b, "next_key");
+  json_builder_add_string_value (b, is_last || next == NULL ? "undefined" : next);
+  json_builder_set_member_name (b, "is_last");
+  json_builder_add_boolean_value (b, is_last);
+  json_builder_set_member_name (b, "timestamp");
+  json_builder_add_int_value (b, reply_now_ms ());
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+void
+roaming_history (Request *req)
+{
+  const char *user = request_capture (req, "u");
+  g_autoptr (JsonNode) root = NULL;
+  JsonObject *body = request_body_object (req, TRUE, &root);
+  const char *queue = NULL, *types = NULL, *sender = NULL;
+  g_autofree char *queue_id = NULL;
+  g_autofree char *peer = NULL;
+  g_autofree char *sender_l = NULL;
+  gboolean group = FALSE;
+  gint64 pull = DEFAULT_PULL;
+  StoreConvRef ref;
+  StoreRoamingQuery q = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) msgs = NULL;
+  guint64 next_key = 0;
+  gboolean is_last = TRUE;
+
+  if (body == NULL)
+    return;
+  if (!json_arg_string (body, "queue", TRUE, &queue, &error) ||
+      !parse_start (body, &q.start, &error) ||
+      !json_arg_int (body, "pull_number", FALSE, DEFAULT_PULL, &pull, &error) ||
+      !json_arg_bool (body, "is_positive", FALSE, FALSE, &q.forward, &error) ||
+      !json_arg_string (body, "msgType", FALSE, &types, &error) ||
+      !parse_types (types, &q.type_mask, &error) ||
+      !parse_time (body, "startTime", &q.start_time, &error) ||
+      !parse_time (body, "endTime", &q.end_time, &error) ||
+      !json_arg_string (body, "userId", FALSE, &sender, &error)) {
+    reply_gerror (req, error);
+    return;
+  }
+  if (pull < 1) {
+    reply_error (req, SOUP_STATUS_BAD_REQUEST, "illegal_argument",
+                 "pull_number must be at least 1");
+    return;
+  }
+  q.limit = (guint) MIN (pull, MAX_PULL);
+  if (!ac_queue_parse (queue, &queue_id, &group, &error)) {
+    reply_errorf (req, SOUP_STATUS_BAD_REQUEST, "illegal_argument",
+                  "queue [%s] is not valid: %s", queue, error->message);
+    return;
+  }
+  if (!conv_ref_resolve (req, user, queue_id, group, &ref, &peer))
+    return;
+  if (group && sender != NULL && sender[0] != '\0') {
+    sender_l = g_ascii_strdown (sender, -1);
+    q.sender = sender_l;
+  }
+
+  msgs = store_roaming (req->server->store, req->app_id, user, &ref, &q, &next_key, &is_last,
+                        &error);
+  if (msgs == NULL) {
+    reply_gerror (req, error);
+    return;
+  }
+  reply_envelope (req, history_data (req, user, queue, msgs, next_key, is_last), NULL);
+}
