@@ -1,0 +1,380 @@
+#include "ac-backfill.h"
+
+#define PAGE_MAX 50
+
+struct _AcBackfill {
+  GObject       parent;
+  AcApi        *api;
+  AcLocalStore *store;
+  AcHistoryMode mode;
+  guint         latest_n;
+  guint         cap;
+  guint         concurrency;
+};
+
+G_DEFINE_FINAL_TYPE (AcBackfill, ac_backfill, G_TYPE_OBJECT)
+
+enum { SIG_SYNCED, SIG_FAILED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+static void
+ac_backfill_dispose (GObject *object)
+{
+  AcBackfill *bf = AC_BACKFILL (object);
+  g_clear_object (&bf->api);
+  G_OBJECT_CLASS (ac_backfill_parent_class)->dispose (object);
+}
+
+static void
+ac_backfill_class_init (AcBackfillClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = ac_backfill_dispose;
+  signals[SIG_SYNCED] = g_signal_new ("conversation-synced", G_TYPE_FROM_CLASS (klass),
+                                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                                      G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_PTR_ARRAY,
+                                      G_TYPE_BOOLEAN);
+  signals[SIG_FAILED] = g_signal_new ("conversation-failed", G_TYPE_FROM_CLASS (klass),
+                                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                      G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_ERROR);
+}
+
+static void
+ac_backfill_init (AcBackfill *bf)
+{
+  bf->mode = AC_HISTORY_ALL_NEW;
+  bf->latest_n = AC_BACKFILL_DEFAULT_LATEST_N;
+  bf->cap = AC_BACKFILL_DEFAULT_CAP;
+  bf->concurrency = AC_BACKFILL_DEFAULT_CONCURRENCY;
+}
+
+AcBackfill *
+ac_backfill_new (AcApi *api, AcLocalStore *store)
+{
+  AcBackfill *bf = g_object_new (AC_TYPE_BACKFILL, NULL);
+  bf->api = g_object_ref (api);
+  bf->store = store;
+  return bf;
+}
+
+void ac_backfill_set_mode (AcBackfill *bf, AcHistoryMode mode) { bf->mode = mode; }
+void ac_backfill_set_latest_n (AcBackfill *bf, guint n) { bf->latest_n = MAX (n, 1); }
+void ac_backfill_set_cap (AcBackfill *bf, guint cap) { bf->cap = MAX (cap, 1); }
+void ac_backfill_set_concurrency (AcBackfill *bf, guint n) { bf->concurrency = CLAMP (n, 1, 3); }
+
+static gint
+by_time (gconstpointer a, gconstpointer b)
+{
+  const AcMessage *x = *(AcMessage *const *) a, *y = *(AcMessage *const *) b;
+  if (x->timestamp != y->timestamp)
+    return x->timestamp < y->timestamp ? -1 : 1;
+  return x->id < y->id ? -1 : x->id > y->id ? 1 : 0;
+}
+
+/* ---- one conversation's walk ---- */
+
+typedef struct {
+  char        *id;
+  gboolean     is_group;
+  AcSyncCursor cursor;    /* as read when the walk started */
+  guint        limit;
+  guint        fetched;
+  guint64      next_start;
+  guint64      top_id;    /* newest id of the walk */
+  guint64      lowest_id; /* oldest id of the walk */
+  GPtrArray   *seen;      /* AcMessage*, the walk's messages newer than the cursor */
+} Walk;
+
+static void
+walk_free (Walk *w)
+{
+  g_free (w->id);
+  g_ptr_array_unref (w->seen);
+  g_free (w);
+}
+
+typedef struct {
+  GQueue  pending; /* Walk* */
+  guint   active;
+} RunState;
+
+static void
+run_state_free (RunState *st)
+{
+  g_queue_clear_full (&st->pending, (GDestroyNotify) walk_free);
+  g_free (st);
+}
+
+static void start_walks (GTask *task);
+static void walk_fetch (GTask *task, Walk *w);
+
+typedef struct {
+  GTask *task;
+  Walk  *walk;
+} PageCall;
+
+static void
+walk_done (GTask *task, Walk *w, GError *error, gboolean capped)
+{
+  AcBackfill *bf = g_task_get_source_object (task);
+  RunState *st = g_task_get_task_data (task);
+  if (error != NULL)
+    {
+      g_debug ("back-fill of %s failed: %s", w->id, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_signal_emit (bf, signals[SIG_FAILED], 0, w->id, w->is_group, error);
+      g_error_free (error);
+    }
+  else
+    {
+      g_autoptr (GPtrArray) unshown = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+      for (guint i = 0; i < w->seen->len; i++)
+        {
+          AcMessage *m = w->seen->pdata[i];
+          if (!ac_local_store_is_shown (bf->store, m->id))
+            g_ptr_array_add (unshown, ac_message_copy (m));
+        }
+      g_ptr_array_sort (unshown, by_time);
+      g_signal_emit (bf, signals[SIG_SYNCED], 0, w->id, w->is_group, unshown, capped);
+    }
+  walk_free (w);
+  st->active--;
+  start_walks (task);
+}
+
+static void
+on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  PageCall *call = user_data;
+  GTask *task = call->task;
+  Walk *w = call->walk;
+  g_free (call);
+  AcBackfill *bf = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr (AcRoamingPage) page = ac_api_roaming_finish (AC_API (source), result, &error);
+  if (page == NULL)
+    {
+      walk_done (task, w, error, FALSE);
+      return;
+    }
+
+  gboolean reached_cursor = FALSE;
+  g_autoptr (GPtrArray) keep = g_ptr_array_new ();
+  for (guint i = 0; i < page->messages->len; i++)
+    {
+      AcMessage *m = page->messages->pdata[i];
+      if (w->cursor.newest_id != 0 && m->id <= w->cursor.newest_id)
+        {
+          reached_cursor = TRUE;
+          break;
+        }
+      if (w->fetched >= w->limit)
+        break;
+      if (m->id == 0)
+        continue;
+      g_ptr_array_add (keep, m);
+      w->fetched++;
+      w->top_id = MAX (w->top_id, m->id);
+      w->lowest_id = w->lowest_id == 0 ? m->id : MIN (w->lowest_id, m->id);
+    }
+  gboolean limit_hit = w->fetched >= w->limit;
+  gboolean end = page->is_last || page->next_key == 0 || reached_cursor || limit_hit
+                 || page->messages->len == 0;
+
+  /* First sync: the cursor follows every page (newest..oldest is contiguous
+   * from the first page on).  Later syncs: only the last page moves it, in
+   * its own transaction, so an interrupted walk leaves no gap behind. */
+  AcSyncCursor next = w->cursor;
+  const AcSyncCursor *cursor = NULL;
+  if (w->cursor.newest_id == 0 && w->top_id != 0)
+    {
+      next.newest_id = w->top_id;
+      next.oldest_id = w->lowest_id;
+      cursor = &next;
+    }
+  else if (end && w->top_id != 0)
+    {
+      next.newest_id = MAX (w->cursor.newest_id, w->top_id);
+      if (next.oldest_id == 0)
+        next.oldest_id = w->lowest_id;
+      cursor = &next;
+    }
+  if (!ac_local_store_commit_page (bf->store, w->id, w->is_group, keep, cursor, NULL, &error))
+    {
+      walk_done (task, w, error, FALSE);
+      return;
+    }
+  for (guint i = 0; i < keep->len; i++)
+    g_ptr_array_add (w->seen, ac_message_copy (keep->pdata[i]));
+
+  if (end)
+    {
+      /* Only a gap in *new* messages is worth a note; the first sync's
+       * limit is the user's choice of how much to load. */
+      gboolean capped = limit_hit && !reached_cursor && !page->is_last && w->cursor.newest_id != 0;
+      walk_done (task, w, NULL, capped);
+      return;
+    }
+  w->next_start = page->next_key;
+  walk_fetch (task, w);
+}
+
+static void
+walk_fetch (GTask *task, Walk *w)
+{
+  AcBackfill *bf = g_task_get_source_object (task);
+  PageCall *call = g_new0 (PageCall, 1);
+  call->task = task;
+  call->walk = w;
+  guint want = MIN (PAGE_MAX, w->limit - w->fetched);
+  /* One extra so that reaching the cursor's own message is seen on the page
+   * that also carries the newest messages. */
+  if (w->cursor.newest_id != 0 && want < PAGE_MAX)
+    want++;
+  ac_api_roaming_async (bf->api, w->id, w->is_group, w->next_start, want, FALSE,
+                        g_task_get_cancellable (task), on_walk_page, call);
+}
+
+static void
+start_walks (GTask *task)
+{
+  AcBackfill *bf = g_task_get_source_object (task);
+  RunState *st = g_task_get_task_data (task);
+  while (st->active < bf->concurrency && !g_queue_is_empty (&st->pending))
+    {
+      Walk *w = g_queue_pop_head (&st->pending);
+      if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+        {
+          walk_free (w);
+          continue;
+        }
+      GError *error = NULL;
+      if (!ac_local_store_get_cursor (bf->store, w->id, w->is_group, &w->cursor, &error))
+        {
+          st->active++;
+          walk_done (task, w, error, FALSE);
+          return; /* walk_done re-entered start_walks */
+        }
+      w->limit = w->cursor.newest_id == 0 || bf->mode == AC_HISTORY_LATEST ? bf->latest_n : bf->cap;
+      st->active++;
+      walk_fetch (task, w);
+    }
+  if (st->active == 0 && g_queue_is_empty (&st->pending))
+    {
+      if (!g_task_return_error_if_cancelled (task))
+        g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+    }
+}
+
+void
+ac_backfill_run_async (AcBackfill *bf, GPtrArray *convs, GCancellable *cancellable,
+                       GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (bf, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ac_backfill_run_async);
+  RunState *st = g_new0 (RunState, 1);
+  g_queue_init (&st->pending);
+  g_task_set_task_data (task, st, (GDestroyNotify) run_state_free);
+  if (bf->mode != AC_HISTORY_NONE)
+    for (guint i = 0; convs != NULL && i < convs->len; i++)
+      {
+        const AcConversation *conv = convs->pdata[i];
+        Walk *w = g_new0 (Walk, 1);
+        w->id = g_strdup (conv->id);
+        w->is_group = conv->is_group;
+        w->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+        g_queue_push_tail (&st->pending, w);
+      }
+  start_walks (task);
+}
+
+gboolean
+ac_backfill_run_finish (AcBackfill *bf, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, bf), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ---- older history on demand ---- */
+
+typedef struct {
+  char        *id;
+  gboolean     is_group;
+  guint        n;
+  AcSyncCursor cursor;
+} OlderState;
+
+static void
+older_state_free (OlderState *st)
+{
+  g_free (st->id);
+  g_free (st);
+}
+
+static void
+on_older_page (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AcBackfill *bf = g_task_get_source_object (task);
+  OlderState *st = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autoptr (AcRoamingPage) page = ac_api_roaming_finish (AC_API (source), result, &error);
+  if (page == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_autoptr (GPtrArray) keep = g_ptr_array_new ();
+  AcSyncCursor next = st->cursor;
+  for (guint i = 0; i < page->messages->len && keep->len < st->n; i++)
+    {
+      AcMessage *m = page->messages->pdata[i];
+      /* start is inclusive: the page begins with the oldest message we had. */
+      if (m->id == 0 || (st->cursor.oldest_id != 0 && m->id >= st->cursor.oldest_id))
+        continue;
+      g_ptr_array_add (keep, m);
+      next.oldest_id = next.oldest_id == 0 ? m->id : MIN (next.oldest_id, m->id);
+      next.newest_id = MAX (next.newest_id, m->id);
+    }
+  if (!ac_local_store_commit_page (bf->store, st->id, st->is_group, keep,
+                                   keep->len > 0 ? &next : NULL, NULL, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+  for (guint i = 0; i < keep->len; i++)
+    g_ptr_array_add (out, ac_message_copy (keep->pdata[i]));
+  g_ptr_array_sort (out, by_time);
+  g_task_return_pointer (task, out, (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+ac_backfill_load_older_async (AcBackfill *bf, const char *conv_id, gboolean is_group, guint n,
+                              GCancellable *cancellable, GAsyncReadyCallback callback,
+                              gpointer user_data)
+{
+  GTask *task = g_task_new (bf, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ac_backfill_load_older_async);
+  OlderState *st = g_new0 (OlderState, 1);
+  st->id = g_strdup (conv_id);
+  st->is_group = is_group;
+  st->n = CLAMP (n, 1, PAGE_MAX - 1);
+  g_task_set_task_data (task, st, (GDestroyNotify) older_state_free);
+  GError *error = NULL;
+  if (!ac_local_store_get_cursor (bf->store, conv_id, is_group, &st->cursor, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  ac_api_roaming_async (bf->api, conv_id, is_group, st->cursor.oldest_id, st->n + 1, FALSE,
+                        cancellable, on_older_page, task);
+}
+
+GPtrArray *
+ac_backfill_load_older_finish (AcBackfill *bf, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, bf), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

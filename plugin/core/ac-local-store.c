@@ -1,0 +1,403 @@
+#include "ac-local-store.h"
+#include "ac-message-json.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+G_DEFINE_QUARK (ac-local-store-error-quark, ac_local_store_error)
+
+/* Migrations: entry i brings user_version i to i+1.  Never edit a released
+ * entry; append a new one.  Server ids are unsigned 64-bit: they are stored
+ * bit-cast into SQLite's signed INTEGER (equality and uniqueness hold; order
+ * is by timestamp, then id, so the sign never matters). */
+static const char *const migrations[] = {
+  "CREATE TABLE conversations ("
+  "  conv_id TEXT NOT NULL, is_group INTEGER NOT NULL, name TEXT,"
+  "  unread INTEGER NOT NULL DEFAULT 0, last_ts INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (is_group, conv_id));"
+  "CREATE TABLE messages ("
+  "  server_id INTEGER NOT NULL UNIQUE, conv_id TEXT NOT NULL, is_group INTEGER NOT NULL,"
+  "  ts INTEGER NOT NULL, payload TEXT NOT NULL, shown INTEGER NOT NULL DEFAULT 0);"
+  "CREATE INDEX messages_by_conv ON messages (is_group, conv_id, ts, server_id);"
+  "CREATE TABLE cursors ("
+  "  conv_id TEXT NOT NULL, is_group INTEGER NOT NULL,"
+  "  newest_id INTEGER NOT NULL DEFAULT 0, oldest_id INTEGER NOT NULL DEFAULT 0,"
+  "  PRIMARY KEY (is_group, conv_id));",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AC_LOCAL_STORE_VERSION);
+
+typedef enum {
+  ST_CONV_UPSERT,
+  ST_CONV_LIST,
+  ST_CURSOR_GET,
+  ST_CURSOR_SET,
+  ST_MSG_INSERT,
+  ST_MSG_LAST,
+  ST_MSG_BEFORE,
+  ST_MSG_COUNT,
+  ST_SHOWN_GET,
+  ST_SHOWN_SET,
+  ST_BEGIN,
+  ST_COMMIT,
+  ST_ROLLBACK,
+  N_STATEMENTS
+} StatementId;
+
+static const char *const statement_sql[N_STATEMENTS] = {
+  [ST_CONV_UPSERT] =
+    "INSERT INTO conversations (conv_id, is_group, name, unread, last_ts) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (is_group, conv_id) DO UPDATE SET name = COALESCE (?3, name), unread = ?4, "
+    "last_ts = MAX (last_ts, ?5)",
+  [ST_CONV_LIST] =
+    "SELECT conv_id, is_group, name, unread, last_ts FROM conversations ORDER BY last_ts DESC, conv_id",
+  [ST_CURSOR_GET] = "SELECT newest_id, oldest_id FROM cursors WHERE is_group = ?2 AND conv_id = ?1",
+  [ST_CURSOR_SET] =
+    "INSERT INTO cursors (conv_id, is_group, newest_id, oldest_id) VALUES (?1, ?2, ?3, ?4) "
+    "ON CONFLICT (is_group, conv_id) DO UPDATE SET newest_id = ?3, oldest_id = ?4",
+  [ST_MSG_INSERT] =
+    "INSERT INTO messages (server_id, conv_id, is_group, ts, payload) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "ON CONFLICT (server_id) DO NOTHING",
+  [ST_MSG_LAST] =
+    "SELECT server_id, ts, payload FROM (SELECT server_id, ts, payload FROM messages "
+    "WHERE is_group = ?2 AND conv_id = ?1 ORDER BY ts DESC, server_id DESC LIMIT ?3) "
+    "ORDER BY ts, server_id",
+  [ST_MSG_BEFORE] =
+    "SELECT server_id, ts, payload FROM (SELECT m.server_id, m.ts, m.payload FROM messages m, "
+    "(SELECT ts, server_id FROM messages WHERE server_id = ?4) AS b "
+    "WHERE m.is_group = ?2 AND m.conv_id = ?1 AND (m.ts, m.server_id) < (b.ts, b.server_id) "
+    "ORDER BY m.ts DESC, m.server_id DESC LIMIT ?3) ORDER BY ts, server_id",
+  [ST_MSG_COUNT] = "SELECT COUNT(*) FROM messages WHERE is_group = ?2 AND conv_id = ?1",
+  [ST_SHOWN_GET] = "SELECT shown FROM messages WHERE server_id = ?1",
+  [ST_SHOWN_SET] = "UPDATE messages SET shown = 1 WHERE server_id = ?1",
+  [ST_BEGIN] = "BEGIN IMMEDIATE",
+  [ST_COMMIT] = "COMMIT",
+  [ST_ROLLBACK] = "ROLLBACK",
+};
+
+struct _AcLocalStore {
+  sqlite3      *db;
+  sqlite3_stmt *stmt[N_STATEMENTS];
+};
+
+static gboolean
+fail (AcLocalStore *store, GError **error, const char *what)
+{
+  g_set_error (error, AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_FAILED, "%s: %s", what,
+               store->db != NULL ? sqlite3_errmsg (store->db) : "no database");
+  return FALSE;
+}
+
+/* A prepared statement, reset and unbound, ready for this use. */
+static sqlite3_stmt *
+stmt (AcLocalStore *store, StatementId id, GError **error)
+{
+  if (store->stmt[id] == NULL
+      && sqlite3_prepare_v3 (store->db, statement_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
+                             &store->stmt[id], NULL) != SQLITE_OK)
+    {
+      fail (store, error, "prepare");
+      return NULL;
+    }
+  sqlite3_reset (store->stmt[id]);
+  sqlite3_clear_bindings (store->stmt[id]);
+  return store->stmt[id];
+}
+
+static gboolean
+exec_simple (AcLocalStore *store, StatementId id, GError **error)
+{
+  sqlite3_stmt *s = stmt (store, id, error);
+  if (s == NULL)
+    return FALSE;
+  int rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  return rc == SQLITE_DONE ? TRUE : fail (store, error, statement_sql[id]);
+}
+
+static gboolean
+migrate (AcLocalStore *store, GError **error)
+{
+  sqlite3_stmt *s = NULL;
+  if (sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+    return fail (store, error, "read schema version");
+  int version = sqlite3_step (s) == SQLITE_ROW ? sqlite3_column_int (s, 0) : 0;
+  sqlite3_finalize (s);
+  if (version > AC_LOCAL_STORE_VERSION)
+    {
+      g_set_error (error, AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_TOO_NEW,
+                   "The local store has schema version %d; this plugin knows up to %d",
+                   version, AC_LOCAL_STORE_VERSION);
+      return FALSE;
+    }
+  for (; version < AC_LOCAL_STORE_VERSION; version++)
+    {
+      /* Constant SQL only: the version number is formatted from our own int. */
+      g_autofree char *sql = g_strdup_printf ("BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
+                                              migrations[version], version + 1);
+      if (sqlite3_exec (store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        {
+          fail (store, error, "migrate the local store");
+          sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+AcLocalStore *
+ac_local_store_open (const char *path, GError **error)
+{
+  /* Create the file ourselves so that it is 0600 from its first byte. */
+  int fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      int e = errno;
+      g_set_error (error, AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_FAILED,
+                   "Cannot open %s: %s", path, g_strerror (e));
+      return NULL;
+    }
+  close (fd);
+  g_chmod (path, 0600);
+
+  g_autoptr (AcLocalStore) store = g_new0 (AcLocalStore, 1);
+  if (sqlite3_open_v2 (path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    {
+      fail (store, error, "open the local store");
+      return NULL;
+    }
+  sqlite3_busy_timeout (store->db, 5000);
+  /* WAL: readers never block the writer; the -wal/-shm files inherit 0600. */
+  if (sqlite3_exec (store->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    {
+      fail (store, error, "configure the local store");
+      return NULL;
+    }
+  if (!migrate (store, error))
+    return NULL;
+  return g_steal_pointer (&store);
+}
+
+void
+ac_local_store_close (AcLocalStore *store)
+{
+  if (store == NULL)
+    return;
+  for (guint i = 0; i < N_STATEMENTS; i++)
+    sqlite3_finalize (store->stmt[i]);
+  sqlite3_close (store->db);
+  g_free (store);
+}
+
+gboolean
+ac_local_store_save_conversation (AcLocalStore *store, const AcConversation *conv, GError **error)
+{
+  sqlite3_stmt *s = stmt (store, ST_CONV_UPSERT, error);
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_text (s, 1, conv->id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 2, conv->is_group ? 1 : 0);
+  if (conv->name != NULL)
+    sqlite3_bind_text (s, 3, conv->name, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (s, 4, conv->unread);
+  sqlite3_bind_int64 (s, 5, conv->last != NULL ? (sqlite3_int64) conv->last->timestamp : 0);
+  int rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  return rc == SQLITE_DONE ? TRUE : fail (store, error, "save a conversation");
+}
+
+GPtrArray *
+ac_local_store_list_conversations (AcLocalStore *store, GError **error)
+{
+  sqlite3_stmt *s = stmt (store, ST_CONV_LIST, error);
+  if (s == NULL)
+    return NULL;
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_conversation_free);
+  int rc;
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      AcConversation *conv = ac_conversation_new ((const char *) sqlite3_column_text (s, 0),
+                                                  sqlite3_column_int (s, 1) != 0);
+      conv->name = g_strdup ((const char *) sqlite3_column_text (s, 2));
+      conv->unread = (guint) sqlite3_column_int64 (s, 3);
+      gint64 ts = sqlite3_column_int64 (s, 4);
+      if (ts > 0)
+        {
+          conv->last = ac_message_new ();
+          conv->last->timestamp = (guint64) ts;
+        }
+      g_ptr_array_add (out, conv);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      g_ptr_array_unref (out);
+      fail (store, error, "list conversations");
+      return NULL;
+    }
+  return out;
+}
+
+gboolean
+ac_local_store_get_cursor (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                           AcSyncCursor *out, GError **error)
+{
+  memset (out, 0, sizeof *out);
+  sqlite3_stmt *s = stmt (store, ST_CURSOR_GET, error);
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+  int rc = sqlite3_step (s);
+  if (rc == SQLITE_ROW)
+    {
+      out->newest_id = (guint64) sqlite3_column_int64 (s, 0);
+      out->oldest_id = (guint64) sqlite3_column_int64 (s, 1);
+    }
+  sqlite3_reset (s);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : fail (store, error, "read a cursor");
+}
+
+static gboolean
+insert_message (AcLocalStore *store, const char *conv_id, gboolean is_group, const AcMessage *msg,
+                gboolean *inserted, GError **error)
+{
+  sqlite3_stmt *s = stmt (store, ST_MSG_INSERT, error);
+  if (s == NULL)
+    return FALSE;
+  g_autofree char *payload = ac_message_to_payload_string (msg);
+  sqlite3_bind_int64 (s, 1, (sqlite3_int64) msg->id);
+  sqlite3_bind_text (s, 2, conv_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 3, is_group ? 1 : 0);
+  sqlite3_bind_int64 (s, 4, (sqlite3_int64) msg->timestamp);
+  sqlite3_bind_text (s, 5, payload, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return fail (store, error, "store a message");
+  *inserted = sqlite3_changes (store->db) > 0;
+  return TRUE;
+}
+
+gboolean
+ac_local_store_commit_page (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                            GPtrArray *msgs, const AcSyncCursor *cursor, GPtrArray **inserted,
+                            GError **error)
+{
+  g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+  if (!exec_simple (store, ST_BEGIN, error))
+    return FALSE;
+  for (guint i = 0; msgs != NULL && i < msgs->len; i++)
+    {
+      const AcMessage *msg = msgs->pdata[i];
+      gboolean is_new = FALSE;
+      if (msg->id == 0)
+        continue; /* without a server id it cannot be deduplicated: not history */
+      if (!insert_message (store, conv_id, is_group, msg, &is_new, error))
+        goto rollback;
+      if (is_new)
+        g_ptr_array_add (added, ac_message_copy (msg));
+    }
+  if (cursor != NULL)
+    {
+      sqlite3_stmt *s = stmt (store, ST_CURSOR_SET, error);
+      if (s == NULL)
+        goto rollback;
+      sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+      sqlite3_bind_int64 (s, 3, (sqlite3_int64) cursor->newest_id);
+      sqlite3_bind_int64 (s, 4, (sqlite3_int64) cursor->oldest_id);
+      int rc = sqlite3_step (s);
+      sqlite3_reset (s);
+      if (rc != SQLITE_DONE)
+        {
+          fail (store, error, "move a cursor");
+          goto rollback;
+        }
+    }
+  if (!exec_simple (store, ST_COMMIT, error))
+    goto rollback;
+  if (inserted != NULL)
+    *inserted = g_steal_pointer (&added);
+  return TRUE;
+
+rollback:
+  exec_simple (store, ST_ROLLBACK, NULL);
+  return FALSE;
+}
+
+GPtrArray *
+ac_local_store_messages (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                         guint64 before_id, guint n, GError **error)
+{
+  sqlite3_stmt *s = stmt (store, before_id != 0 ? ST_MSG_BEFORE : ST_MSG_LAST, error);
+  if (s == NULL)
+    return NULL;
+  sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+  sqlite3_bind_int64 (s, 3, n);
+  if (before_id != 0)
+    sqlite3_bind_int64 (s, 4, (sqlite3_int64) before_id);
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+  int rc;
+  while ((rc = sqlite3_step (s)) == SQLITE_ROW)
+    {
+      g_autoptr (GError) perr = NULL;
+      AcMessage *msg = ac_message_from_payload_string ((const char *) sqlite3_column_text (s, 2), &perr);
+      if (msg == NULL)
+        {
+          g_warning ("local store: message unreadable: %s", perr->message);
+          continue;
+        }
+      msg->id = (guint64) sqlite3_column_int64 (s, 0);
+      msg->timestamp = (guint64) sqlite3_column_int64 (s, 1);
+      g_ptr_array_add (out, msg);
+    }
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    {
+      g_ptr_array_unref (out);
+      fail (store, error, "read messages");
+      return NULL;
+    }
+  return out;
+}
+
+guint
+ac_local_store_count_messages (AcLocalStore *store, const char *conv_id, gboolean is_group)
+{
+  sqlite3_stmt *s = stmt (store, ST_MSG_COUNT, NULL);
+  if (s == NULL)
+    return 0;
+  sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+  guint n = sqlite3_step (s) == SQLITE_ROW ? (guint) sqlite3_column_int64 (s, 0) : 0;
+  sqlite3_reset (s);
+  return n;
+}
+
+gboolean
+ac_local_store_is_shown (AcLocalStore *store, guint64 id)
+{
+  sqlite3_stmt *s = stmt (store, ST_SHOWN_GET, NULL);
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, (sqlite3_int64) id);
+  gboolean shown = sqlite3_step (s) == SQLITE_ROW && sqlite3_column_int (s, 0) != 0;
+  sqlite3_reset (s);
+  return shown;
+}
+
+gboolean
+ac_local_store_mark_shown (AcLocalStore *store, guint64 id, GError **error)
+{
+  sqlite3_stmt *s = stmt (store, ST_SHOWN_SET, error);
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, (sqlite3_int64) id);
+  int rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  return rc == SQLITE_DONE ? TRUE : fail (store, error, "mark a message shown");
+}

@@ -1,0 +1,59 @@
+#pragma once
+#include <glib.h>
+#include "ac-conversation.h"
+
+G_BEGIN_DECLS
+
+/* The client's local store: one SQLite file per account (mode 0600), schema
+ * versioned with PRAGMA user_version.  Messages are keyed by server id, so an
+ * id is stored once ever; "shown" remembers which ones were written into a
+ * conversation window, so an id is shown once ever.  All SQL is prepared.
+ * This file is the one place that knows the client's schema. */
+typedef struct _AcLocalStore AcLocalStore;
+
+#define AC_LOCAL_STORE_ERROR (ac_local_store_error_quark ())
+GQuark ac_local_store_error_quark (void);
+typedef enum {
+  AC_LOCAL_STORE_ERROR_FAILED,     /* SQLite failed */
+  AC_LOCAL_STORE_ERROR_TOO_NEW,    /* the file's schema is newer than this code */
+} AcLocalStoreError;
+
+#define AC_LOCAL_STORE_VERSION 1
+
+AcLocalStore *ac_local_store_open (const char *path, GError **error);
+void          ac_local_store_close (AcLocalStore *store);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AcLocalStore, ac_local_store_close)
+
+/* Insert or update (id, is_group); a NULL name keeps the stored one. */
+gboolean   ac_local_store_save_conversation (AcLocalStore *store, const AcConversation *conv,
+                                             GError **error);
+/* AcConversation*, most recent activity first (last has only timestamp set). */
+GPtrArray *ac_local_store_list_conversations (AcLocalStore *store, GError **error);
+
+/* Per-conversation sync cursor; 0 = not set. */
+typedef struct {
+  guint64 newest_id; /* everything up to this id has been fetched */
+  guint64 oldest_id; /* the oldest id fetched (older history not yet loaded) */
+} AcSyncCursor;
+
+/* *out is zeroed when the conversation was never synced. */
+gboolean   ac_local_store_get_cursor (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                                      AcSyncCursor *out, GError **error);
+
+/* One transaction: store msgs (ids already stored are skipped), then, if
+ * cursor is not NULL, set the conversation's cursor.  *inserted (optional)
+ * receives copies of the newly stored messages in the order given. */
+gboolean   ac_local_store_commit_page (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                                       GPtrArray *msgs, const AcSyncCursor *cursor,
+                                       GPtrArray **inserted, GError **error);
+
+/* The last n stored messages (before_id 0) or the n before the message
+ * before_id, oldest first. */
+GPtrArray *ac_local_store_messages (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                                    guint64 before_id, guint n, GError **error);
+guint      ac_local_store_count_messages (AcLocalStore *store, const char *conv_id, gboolean is_group);
+
+gboolean   ac_local_store_is_shown (AcLocalStore *store, guint64 id);
+gboolean   ac_local_store_mark_shown (AcLocalStore *store, guint64 id, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,229 @@
+/* The client's local store against a real SQLite file. */
+#include "ac-local-store.h"
+#include "ac-message-json.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+typedef struct {
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_setup (Fixture *f, gconstpointer data)
+{
+  f->dir = g_dir_make_tmp ("ac-store-XXXXXX", NULL);
+  g_assert_nonnull (f->dir);
+  f->path = g_build_filename (f->dir, "acct.db", NULL);
+}
+
+static void
+fixture_teardown (Fixture *f, gconstpointer data)
+{
+  const char *suffixes[] = { "", "-wal", "-shm" };
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *p = g_strconcat (f->path, suffixes[i], NULL);
+      g_unlink (p);
+    }
+  g_rmdir (f->dir);
+  g_free (f->path);
+  g_free (f->dir);
+}
+
+static AcMessage *
+text_message (guint64 id, guint64 ts, const char *from, const char *to, const char *text)
+{
+  AcMessage *m = ac_message_new ();
+  m->id = id;
+  m->timestamp = ts;
+  m->chat_type = AC_CHAT_SINGLE;
+  m->from = g_strdup (from);
+  m->to = g_strdup (to);
+  m->type = AC_BODY_TEXT;
+  m->text = g_strdup (text);
+  return m;
+}
+
+static GPtrArray *
+messages (guint64 first_id, guint count, guint64 first_ts)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+  for (guint i = 0; i < count; i++)
+    {
+      g_autofree char *text = g_strdup_printf ("m%" G_GUINT64_FORMAT, first_id + i);
+      g_ptr_array_add (out, text_message (first_id + i, first_ts + i * 1000, "bob", "alice", text));
+    }
+  return out;
+}
+
+static void
+test_file_mode_and_version (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_assert_no_error (error);
+  GStatBuf st;
+  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &s, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (s, 0), ==, AC_LOCAL_STORE_VERSION);
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+}
+
+static void
+test_too_new_schema_refused (Fixture *f, gconstpointer data)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_autoptr (GError) error = NULL;
+  AcLocalStore *store = ac_local_store_open (f->path, &error);
+  g_assert_null (store);
+  g_assert_error (error, AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_TOO_NEW);
+}
+
+static void
+test_unopenable_path (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *bad = g_build_filename (f->dir, "missing-dir", "x.db", NULL);
+  g_assert_null (ac_local_store_open (bad, &error));
+  g_assert_error (error, AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_FAILED);
+}
+
+static void
+test_each_id_stored_once (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_assert_no_error (error);
+
+  g_autoptr (GPtrArray) page1 = messages (100, 5, 1700000000000);
+  g_autoptr (GPtrArray) inserted = NULL;
+  AcSyncCursor cur = { .newest_id = 104, .oldest_id = 100 };
+  g_assert_true (ac_local_store_commit_page (store, "bob", FALSE, page1, &cur, &inserted, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (inserted->len, ==, 5);
+  g_clear_pointer (&inserted, g_ptr_array_unref);
+
+  /* Overlapping page: only 105..106 are new. */
+  g_autoptr (GPtrArray) page2 = messages (103, 4, 1700000003000);
+  g_assert_true (ac_local_store_commit_page (store, "bob", FALSE, page2, NULL, &inserted, &error));
+  g_assert_cmpuint (inserted->len, ==, 2);
+  g_assert_cmpuint (((AcMessage *) inserted->pdata[0])->id, ==, 105);
+  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 7);
+  /* The same id is not stored again under another conversation either. */
+  g_clear_pointer (&inserted, g_ptr_array_unref);
+  g_assert_true (ac_local_store_commit_page (store, "carol", FALSE, page1, NULL, &inserted, &error));
+  g_assert_cmpuint (inserted->len, ==, 0);
+
+  /* The cursor was set by the first page only. */
+  AcSyncCursor got;
+  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &got, &error));
+  g_assert_cmpuint (got.newest_id, ==, 104);
+  g_assert_cmpuint (got.oldest_id, ==, 100);
+  g_assert_true (ac_local_store_get_cursor (store, "nobody", FALSE, &got, &error));
+  g_assert_cmpuint (got.newest_id, ==, 0);
+}
+
+static void
+test_messages_roundtrip_in_time_order (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  {
+    g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+    g_autoptr (GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+    /* Given newest first, as messageroaming pages come. */
+    g_ptr_array_add (page, text_message (12, 3000, "alice", "bob", "third"));
+    g_ptr_array_add (page, text_message (11, 2000, "bob", "alice", "second"));
+    g_ptr_array_add (page, text_message (10, 1000, "bob", "alice", "first"));
+    g_assert_true (ac_local_store_commit_page (store, "bob", FALSE, page, NULL, NULL, &error));
+    g_assert_no_error (error);
+  }
+  /* Reopened: the data is in the file, not in memory. */
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) last2 = ac_local_store_messages (store, "bob", FALSE, 0, 2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (last2->len, ==, 2);
+  AcMessage *a = last2->pdata[0], *b = last2->pdata[1];
+  g_assert_cmpstr (a->text, ==, "second");
+  g_assert_cmpuint (a->id, ==, 11);
+  g_assert_cmpuint (a->timestamp, ==, 2000);
+  g_assert_cmpstr (a->from, ==, "bob");
+  g_assert_cmpstr (b->text, ==, "third");
+  g_assert_cmpstr (b->from, ==, "alice");
+
+  g_autoptr (GPtrArray) before = ac_local_store_messages (store, "bob", FALSE, 11, 10, &error);
+  g_assert_cmpuint (before->len, ==, 1);
+  g_assert_cmpstr (((AcMessage *) before->pdata[0])->text, ==, "first");
+}
+
+static void
+test_shown_once (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_autoptr (GPtrArray) page = messages (500, 2, 1000);
+  g_assert_true (ac_local_store_commit_page (store, "g1", TRUE, page, NULL, NULL, &error));
+  g_assert_false (ac_local_store_is_shown (store, 500));
+  g_assert_true (ac_local_store_mark_shown (store, 500, &error));
+  g_assert_true (ac_local_store_is_shown (store, 500));
+  g_assert_false (ac_local_store_is_shown (store, 501));
+  g_assert_false (ac_local_store_is_shown (store, 999)); /* unknown id */
+}
+
+static void
+test_conversations (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_autoptr (AcConversation) bob = ac_conversation_new ("bob", FALSE);
+  bob->name = g_strdup ("Bobby");
+  bob->unread = 3;
+  bob->last = text_message (1, 5000, "bob", "alice", "x");
+  g_autoptr (AcConversation) grp = ac_conversation_new ("123", TRUE);
+  grp->name = g_strdup ("Team");
+  grp->last = text_message (2, 9000, "bob", "123", "y");
+  g_assert_true (ac_local_store_save_conversation (store, bob, &error));
+  g_assert_true (ac_local_store_save_conversation (store, grp, &error));
+  /* An update without a name keeps the stored one. */
+  g_clear_pointer (&bob->name, g_free);
+  bob->unread = 0;
+  g_assert_true (ac_local_store_save_conversation (store, bob, &error));
+
+  g_autoptr (GPtrArray) list = ac_local_store_list_conversations (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  AcConversation *first = list->pdata[0], *second = list->pdata[1];
+  g_assert_cmpstr (first->id, ==, "123");
+  g_assert_true (first->is_group);
+  g_assert_cmpstr (second->id, ==, "bob");
+  g_assert_cmpstr (second->name, ==, "Bobby");
+  g_assert_cmpuint (second->unread, ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+#define ADD(name, fn) g_test_add (name, Fixture, NULL, fixture_setup, fn, fixture_teardown)
+  ADD ("/local-store/file-mode-and-version", test_file_mode_and_version);
+  ADD ("/local-store/too-new-schema-refused", test_too_new_schema_refused);
+  ADD ("/local-store/unopenable-path", test_unopenable_path);
+  ADD ("/local-store/each-id-stored-once", test_each_id_stored_once);
+  ADD ("/local-store/messages-roundtrip-in-time-order", test_messages_roundtrip_in_time_order);
+  ADD ("/local-store/shown-once", test_shown_once);
+  ADD ("/local-store/conversations", test_conversations);
+  return g_test_run ();
+}
