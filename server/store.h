@@ -148,6 +148,18 @@ gint64   store_hide_all (Store *store, gint64 app, const char *user, GError **er
 gboolean store_conversation_delete (Store *store, gint64 app, const char *user,
                                     const StoreConvRef *conv, gboolean delete_roam, GError **error);
 
+/* Everything in the conversation so far counts as read by `user` (MSYNC
+ * channel ack).  NOT_FOUND when `user` has no such conversation. */
+gboolean store_conversation_mark_read (Store *store, gint64 app, const char *user,
+                                       const StoreConvRef *conv, GError **error);
+/* Pins (is_top, top_time = now) or unpins the conversation for `user`.  NOT_FOUND as above. */
+gboolean store_conversation_set_top (Store *store, gint64 app, const char *user,
+                                     const StoreConvRef *conv, gboolean is_top, GError **error);
+
+/* Caps the database file (a quota): writes beyond it fail with a
+ * "disk full" STORE_ERROR_FAILED, as on a full disk. */
+gboolean store_set_max_size (Store *store, gint64 max_bytes, GError **error);
+
 /* Size figures for the benchmark. */
 gint64   store_count_messages (Store *store, gint64 app);
 
