@@ -1,0 +1,239 @@
+/* Back-filled and stored messages → conversation windows.  The one place
+ * that decides a history line's flags and timestamp.  A message is written
+ * only into a window that is open and only once ever (the store's "shown"
+ * mark); without a window it stays in the store until one opens. */
+#include "ac-purple.h"
+
+#define HISTORY_DEFAULT_N 20
+
+static PurpleCmdId history_cmd;
+static guint conv_created_handle;
+
+static char *
+capped_key (const char *id, gboolean is_group)
+{
+  return g_strdup_printf ("%c:%s", is_group ? 'g' : 'u', id);
+}
+
+static PurpleConversation *
+find_conversation (AcAccount *acc, const char *id, gboolean is_group)
+{
+  if (!is_group)
+    return purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM, id, acc->account);
+  GHashTableIter iter;
+  gpointer key, value;
+  g_hash_table_iter_init (&iter, acc->chat_ids);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    if (g_strcmp0 (value, id) == 0)
+      {
+        PurpleConversation *conv = purple_find_chat (acc->gc, GPOINTER_TO_INT (key));
+        if (conv != NULL)
+          return conv;
+      }
+  return NULL;
+}
+
+/* The conversation's Agora id and kind; FALSE when it is not one of ours. */
+static gboolean
+conversation_target (AcAccount *acc, PurpleConversation *conv, const char **id, gboolean *is_group)
+{
+  if (purple_conversation_get_type (conv) == PURPLE_CONV_TYPE_IM)
+    {
+      *id = purple_conversation_get_name (conv);
+      *is_group = FALSE;
+      return TRUE;
+    }
+  if (purple_conversation_get_type (conv) == PURPLE_CONV_TYPE_CHAT)
+    {
+      *id = ac_purple_chat_group_id (acc, purple_conv_chat_get_id (PURPLE_CONV_CHAT (conv)));
+      *is_group = TRUE;
+      return *id != NULL;
+    }
+  return FALSE;
+}
+
+static void
+write_one (AcAccount *acc, PurpleConversation *conv, const AcMessage *msg)
+{
+  const char *me = purple_account_get_username (acc->account);
+  gboolean mine = g_strcmp0 (msg->from, me) == 0;
+  /* Old messages: DELAYED (no sounds, no "new message" urgency).  Our own,
+   * sent from another device, show as sent. */
+  PurpleMessageFlags flags = PURPLE_MESSAGE_DELAYED
+    | (mine ? PURPLE_MESSAGE_SEND | PURPLE_MESSAGE_REMOTE_SEND : PURPLE_MESSAGE_RECV);
+  time_t when = (time_t) (msg->timestamp / 1000);
+  g_autofree char *text = ac_message_describe (msg);
+  g_autofree char *html = purple_markup_escape_text (text, -1);
+  const char *who = msg->from != NULL ? msg->from : "";
+
+  if (purple_conversation_get_type (conv) == PURPLE_CONV_TYPE_IM)
+    purple_conv_im_write (PURPLE_CONV_IM (conv), who, html, flags, when);
+  else
+    purple_conv_chat_write (PURPLE_CONV_CHAT (conv), who, html, flags, when);
+}
+
+static void
+write_messages (AcAccount *acc, PurpleConversation *conv, GPtrArray *messages)
+{
+  for (guint i = 0; i < messages->len; i++)
+    {
+      const AcMessage *msg = messages->pdata[i];
+      if (ac_local_store_is_shown (acc->store, msg->id))
+        continue;
+      write_one (acc, conv, msg);
+      g_autoptr (GError) error = NULL;
+      if (!ac_local_store_mark_shown (acc->store, msg->id, &error))
+        purple_debug_warning ("agorachat", "%s\n", error->message);
+    }
+}
+
+static void
+write_capped_note (AcAccount *acc, PurpleConversation *conv, const char *id, gboolean is_group)
+{
+  g_autofree char *key = capped_key (id, is_group);
+  if (!g_hash_table_remove (acc->capped, key))
+    return;
+  guint cap = (guint) purple_account_get_int (acc->account, AC_OPT_HISTORY_CAP,
+                                              AC_BACKFILL_DEFAULT_CAP);
+  g_autofree char *note = g_strdup_printf (
+    _("Only the latest %u new messages were loaded; type /history to load older ones."), cap);
+  purple_conversation_write (conv, NULL, note, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LOG,
+                             time (NULL));
+}
+
+void
+ac_purple_history_note_capped (AcAccount *acc, const char *conv_id, gboolean is_group)
+{
+  g_hash_table_add (acc->capped, capped_key (conv_id, is_group));
+}
+
+void
+ac_purple_history_write (AcAccount *acc, const char *conv_id, gboolean is_group, GPtrArray *messages)
+{
+  PurpleConversation *conv = find_conversation (acc, conv_id, is_group);
+  if (conv == NULL)
+    return; /* stored only; shown when the conversation opens */
+  write_capped_note (acc, conv, conv_id, is_group);
+  write_messages (acc, conv, messages);
+}
+
+void
+ac_purple_history_show_stored (AcAccount *acc, PurpleConversation *conv)
+{
+  const char *id;
+  gboolean is_group;
+  if (!conversation_target (acc, conv, &id, &is_group))
+    return;
+  guint n = (guint) purple_account_get_int (acc->account, AC_OPT_HISTORY_N, HISTORY_DEFAULT_N);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) stored = ac_local_store_messages (acc->store, id, is_group, 0, MAX (n, 1),
+                                                          &error);
+  if (stored == NULL)
+    {
+      purple_debug_warning ("agorachat", "%s\n", error->message);
+      return;
+    }
+  write_capped_note (acc, conv, id, is_group);
+  write_messages (acc, conv, stored);
+}
+
+static AcAccount *
+account_of (PurpleConversation *conv)
+{
+  PurpleAccount *account = purple_conversation_get_account (conv);
+  if (g_strcmp0 (purple_account_get_protocol_id (account), AC_PRPL_ID) != 0)
+    return NULL;
+  PurpleConnection *gc = purple_account_get_connection (account);
+  return gc != NULL ? purple_connection_get_protocol_data (gc) : NULL;
+}
+
+static void
+on_conversation_created (PurpleConversation *conv, gpointer data)
+{
+  AcAccount *acc = account_of (conv);
+  /* Chats show their history from join_chat, once their id is mapped. */
+  if (acc != NULL && purple_conversation_get_type (conv) == PURPLE_CONV_TYPE_IM)
+    ac_purple_history_show_stored (acc, conv);
+}
+
+/* ---- /history [N] ---- */
+
+typedef struct {
+  AcAccount *acc;
+  char      *id;
+  gboolean   is_group;
+} OlderCall;
+
+static void
+on_older (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  OlderCall *call = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) older = ac_backfill_load_older_finish (AC_BACKFILL (source), result, &error);
+  if (older == NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    goto out;
+  PurpleConversation *conv = find_conversation (call->acc, call->id, call->is_group);
+  if (conv == NULL)
+    goto out;
+  if (older == NULL)
+    {
+      g_autofree char *text = g_strdup_printf (_("Older messages could not be loaded: %s"),
+                                               error->message);
+      purple_conversation_write (conv, NULL, text, PURPLE_MESSAGE_ERROR | PURPLE_MESSAGE_NO_LOG,
+                                 time (NULL));
+    }
+  else if (older->len == 0)
+    purple_conversation_write (conv, NULL, _("There are no older messages on the server."),
+                               PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LOG, time (NULL));
+  else
+    write_messages (call->acc, conv, older);
+out:
+  g_free (call->id);
+  g_free (call);
+}
+
+static PurpleCmdRet
+history_command (PurpleConversation *conv, const char *cmd, char **args, char **error,
+                 gpointer data)
+{
+  AcAccount *acc = account_of (conv);
+  const char *id;
+  gboolean is_group;
+  if (acc == NULL || !conversation_target (acc, conv, &id, &is_group))
+    return PURPLE_CMD_RET_FAILED;
+  guint64 n = HISTORY_DEFAULT_N;
+  if (args != NULL && args[0] != NULL && *args[0] != '\0'
+      && (!g_ascii_string_to_unsigned (args[0], 10, 1, 49, &n, NULL)))
+    {
+      *error = g_strdup (_("Usage: /history [N] with N from 1 to 49"));
+      return PURPLE_CMD_RET_FAILED;
+    }
+  OlderCall *call = g_new0 (OlderCall, 1);
+  call->acc = acc;
+  call->id = g_strdup (id);
+  call->is_group = is_group;
+  ac_backfill_load_older_async (acc->backfill, id, is_group, (guint) n, acc->cancellable, on_older,
+                                call);
+  return PURPLE_CMD_RET_OK;
+}
+
+void
+ac_purple_history_register (PurplePlugin *plugin)
+{
+  history_cmd = purple_cmd_register ("history", "s", PURPLE_CMD_P_PRPL,
+                                     PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_CHAT
+                                     | PURPLE_CMD_FLAG_PRPL_ONLY | PURPLE_CMD_FLAG_ALLOW_WRONG_ARGS,
+                                     AC_PRPL_ID, history_command,
+                                     _("history [N]: load N older messages from the server."),
+                                     NULL);
+  conv_created_handle = purple_signal_connect (purple_conversations_get_handle (),
+                                               "conversation-created", plugin,
+                                               PURPLE_CALLBACK (on_conversation_created), NULL);
+}
+
+void
+ac_purple_history_unregister (void)
+{
+  purple_cmd_unregister (history_cmd);
+  purple_signals_disconnect_by_handle (ac_purple_plugin ());
+}

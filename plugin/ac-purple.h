@@ -1,0 +1,66 @@
+#pragma once
+/* The thin libpurple 2 layer: shared between its files only.  Everything
+ * about Agora lives in core/; this layer maps it onto purple objects. */
+#include <glib.h>
+#include <glib/gi18n-lib.h>
+#include <purple.h>
+
+#include "ac-api.h"
+#include "ac-backfill.h"
+#include "ac-local-store.h"
+
+#define AC_PRPL_ID "prpl-agorachat"
+#define AC_DEFAULT_DISCOVERY_URL "https://ars.chat.agora.io"
+
+/* Account option keys: tests and packagers script them in accounts.xml. */
+#define AC_OPT_APP_KEY        "app_key"
+#define AC_OPT_REST_URL       "rest_url"
+#define AC_OPT_WS_URL         "ws_url"
+#define AC_OPT_DISCOVERY_URL  "discovery_url"
+#define AC_OPT_HISTORY        "history_on_signin"
+#define AC_OPT_HISTORY_N      "history_latest_n"
+#define AC_OPT_HISTORY_CAP    "history_cap"
+
+/* Per-connection state (purple_connection_get_protocol_data). */
+typedef struct {
+  PurpleConnection *gc;
+  PurpleAccount    *account;
+  GCancellable     *cancellable;
+  AcHttp           *http;
+  AcApi            *api;
+  AcLocalStore     *store;
+  AcBackfill       *backfill;
+  char             *ws_url;
+  GHashTable       *chat_ids;   /* GINT_TO_POINTER (purple chat id) -> group id */
+  int               next_chat_id;
+  GHashTable       *capped;     /* "u:<id>"/"g:<id>" of conversations whose back-fill was cut */
+  GHashTable       *summaries;  /* peer id -> status text (unread, latest message) */
+} AcAccount;
+
+/* agorachat.c */
+PurplePlugin *ac_purple_plugin (void);
+
+/* ac-purple-login.c */
+void     ac_purple_login (PurpleAccount *account);
+void     ac_purple_close (PurpleConnection *gc);
+PurpleConnectionError ac_purple_error_reason (const GError *error);
+
+/* ac-purple-blist.c */
+PurpleGroup *ac_purple_blist_group (AcAccount *acc);
+void     ac_purple_blist_update (AcAccount *acc, GPtrArray *convs);
+void     ac_purple_blist_set_group_names (AcAccount *acc, GPtrArray *groups);
+void     ac_purple_blist_set_nicknames (AcAccount *acc, GHashTable *nicks);
+GList   *ac_purple_chat_info (PurpleConnection *gc);
+GHashTable *ac_purple_chat_info_defaults (PurpleConnection *gc, const char *chat_name);
+char    *ac_purple_get_chat_name (GHashTable *components);
+void     ac_purple_join_chat (PurpleConnection *gc, GHashTable *components);
+const char *ac_purple_chat_group_id (AcAccount *acc, int chat_id);
+char    *ac_purple_status_text (PurpleBuddy *buddy);
+
+/* ac-purple-history.c */
+void     ac_purple_history_write (AcAccount *acc, const char *conv_id, gboolean is_group,
+                                  GPtrArray *messages);
+void     ac_purple_history_note_capped (AcAccount *acc, const char *conv_id, gboolean is_group);
+void     ac_purple_history_show_stored (AcAccount *acc, PurpleConversation *conv);
+void     ac_purple_history_register (PurplePlugin *plugin);
+void     ac_purple_history_unregister (void);
