@@ -1,5 +1,6 @@
 #include "conv-ref.h"
 #include "reply.h"
+#include "ac-id.h"
 
 gboolean
 conv_ref_resolve (Request *req, const char *user, const char *peer, gboolean group,
@@ -17,6 +18,12 @@ conv_ref_resolve (Request *req, const char *user, const char *peer, gboolean gro
   }
   if (group) {
     g_autoptr (StoreGroup) g = NULL;
+    guint64 number;
+    if (!ac_id_parse (peer, &number)) {
+      reply_errorf (req, SOUP_STATUS_BAD_REQUEST, "illegal_argument",
+                    "group id [%s] is not valid", peer);
+      return FALSE;
+    }
     name = g_strdup (peer);
     g = store_group_get (store, req->app_id, name, FALSE, &error);
     if (g == NULL) {

@@ -74,18 +74,12 @@ deletion_by_ids (Request *req)
   parts = g_strsplit (list, ",", -1);
   for (char **p = parts; *p; p++) {
     guint64 id;
-    if (**p == '\0')
-      continue;
     if (!ac_id_parse (*p, &id)) {
       g_autofree char *text = g_strdup_printf ("msgIdList: [%s] is not a message id", *p);
       param_error (req, text);
       return;
     }
     g_array_append_val (ids, id);
-  }
-  if (ids->len == 0) {
-    param_error (req, "msgIdList can not be null!");
-    return;
   }
   if (ids->len > MAX_DELETE_IDS) {
     param_error (req, "delete msg list limit can not greater than 50");

@@ -25,6 +25,17 @@ add_hosts (JsonBuilder *b, const Server *server)
   json_builder_end_object (b);
 }
 
+static char *
+first_app_of_org (const Server *server, const char *org)
+{
+  for (char **k = server->config->app_keys; *k; k++) {
+    const char *hash = strchr (*k, '#');
+    if (hash != NULL && (gsize) (hash - *k) == strlen (org) && strncmp (*k, org, hash - *k) == 0)
+      return g_strdup (*k);
+  }
+  return g_strdup (org);
+}
+
 void
 discovery_server_json (Request *req)
 {
@@ -37,11 +48,15 @@ discovery_server_json (Request *req)
     reply_error (req, SOUP_STATUS_BAD_REQUEST, "illegal_argument", "app_key must be provided");
     return;
   }
-  /* An unencoded "org#app" reaches us as query "app_key=org", fragment "app". */
-  if (strchr (value, '#') == NULL && fragment != NULL)
+  /* An unencoded "org#app" reaches us as query "app_key=org" and fragment
+   * "app", or without the fragment when the client dropped it (as fetch()
+   * does): then the first served app of that org answers. */
+  if (strchr (value, '#') != NULL)
+    app_key = g_strdup (value);
+  else if (fragment != NULL)
     app_key = g_strdup_printf ("%s#%s", value, fragment);
   else
-    app_key = g_strdup (value);
+    app_key = first_app_of_org (req->server, value);
   if (server_app_id (req->server, app_key) == 0) {
     reply_errorf (req, SOUP_STATUS_NOT_FOUND, "organization_application_not_found",
                   "Could not find application for %s", app_key);

@@ -4,6 +4,7 @@
 #include "reply.h"
 #include "json-args.h"
 #include "user-entity.h"
+#include "ac-id.h"
 
 #define MEMBERS_CURSOR_DEFAULT 50
 #define MEMBERS_PAGE_DEFAULT 1000
@@ -116,19 +117,34 @@ add_group_info (JsonBuilder *b, const StoreGroup *g)
   json_builder_end_object (b);
 }
 
+/* A group the caller may read: users only see groups they are in. */
 static StoreGroup *
 get_group (Request *req, const char *id)
 {
   g_autoptr (GError) error = NULL;
-  StoreGroup *g = store_group_get (req->server->store, req->app_id, id, TRUE, &error);
+  g_autoptr (StoreGroup) g = NULL;
+  guint64 number;
 
+  if (!ac_id_parse (id, &number)) {
+    reply_errorf (req, SOUP_STATUS_BAD_REQUEST, "illegal_argument", "group id [%s] is not valid",
+                  id);
+    return NULL;
+  }
+  g = store_group_get (req->server->store, req->app_id, id, TRUE, &error);
   if (g == NULL) {
     if (g_error_matches (error, STORE_ERROR, STORE_ERROR_NOT_FOUND))
       reply_group_not_found (req, id);
     else
       reply_gerror (req, error);
+    return NULL;
   }
-  return g;
+  if (!req->caller_is_app &&
+      !store_group_is_member (req->server->store, req->app_id, id, req->caller_user)) {
+    reply_errorf (req, SOUP_STATUS_FORBIDDEN, "forbidden", "user %s is not a member of group %s",
+                  req->caller_user, id);
+    return NULL;
+  }
+  return g_steal_pointer (&g);
 }
 
 void
@@ -137,12 +153,13 @@ groups_info (Request *req)
   g_auto (GStrv) ids = g_strsplit (request_capture (req, "id"), ",", -1);
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
+  if (g_strv_length (ids) > 100) {
+    reply_error (req, SOUP_STATUS_BAD_REQUEST, "illegal_argument", "at most 100 group ids");
+    return;
+  }
   json_builder_begin_array (b);
   for (char **id = ids; *id; id++) {
-    g_autoptr (StoreGroup) g = NULL;
-    if (**id == '\0')
-      continue;
-    g = get_group (req, *id);
+    g_autoptr (StoreGroup) g = get_group (req, *id);
     if (g == NULL)
       return;
     add_group_info (b, g);

@@ -110,15 +110,19 @@ reply_envelope_with (Request *req, JsonNode *data, JsonNode *entities,
   reply_json (req, SOUP_STATUS_OK, root);
 }
 
-void
-reply_error_msg (SoupServerMessage *msg, guint status, const char *error,
-                 const char *exception, const char *description)
+static void
+error_body (SoupServerMessage *msg, guint status, const char *error, const char *exception,
+            gint error_code, const char *description)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "error");
   json_builder_add_string_value (b, error);
+  if (error_code != 0) {
+    json_builder_set_member_name (b, "error_code");
+    json_builder_add_int_value (b, error_code);
+  }
   if (exception != NULL) {
     json_builder_set_member_name (b, "exception");
     json_builder_add_string_value (b, exception);
@@ -131,6 +135,13 @@ reply_error_msg (SoupServerMessage *msg, guint status, const char *error,
   json_builder_add_int_value (b, 0);
   json_builder_end_object (b);
   reply_json_msg (msg, status, json_builder_get_root (b));
+}
+
+void
+reply_error_msg (SoupServerMessage *msg, guint status, const char *error,
+                 const char *exception, const char *description)
+{
+  error_body (msg, status, error, exception, 0, description);
 }
 
 void

@@ -50,6 +50,9 @@ rest_message_insert (Store *store, gint64 app, const char *from, const char *to,
   if (msg == NULL)
     return NULL;
   msg->id = 0;
+  /* meta.from names the sender's device; REST has none, so it gets one. */
+  if (msg->from_resource == NULL)
+    msg->from_resource = g_strdup (REST_RESOURCE);
   msg->timestamp = timestamp > 0 ? (guint64) timestamp : 0;
   msg->chat_type = chat_type;
   if (!store_message_insert (store, app, msg, error))

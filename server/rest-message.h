@@ -13,6 +13,9 @@ G_BEGIN_DECLS
  * ext may be NULL.  timestamp 0 = now.
  * The sender must be a user (or "admin", Agora's default sender); the
  * receiver a user or, for groups, an existing group. */
+/* The device resource REST-sent messages come from. */
+#define REST_RESOURCE "rest"
+
 AcMessage *rest_message_insert (Store *store, gint64 app, const char *from, const char *to,
                                 AcChatType chat_type, JsonObject *body, const char *body_type,
                                 JsonObject *ext, gint64 timestamp, GError **error);
