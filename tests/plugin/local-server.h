@@ -1,0 +1,17 @@
+#pragma once
+/* The real local server as a child process, for tests: started on a free
+ * port with its own database, seeded through --seed, driven through its
+ * admin REST API. */
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+typedef struct _LocalServer LocalServer;
+
+/* seed_json: the import document (may be NULL); extra: more options, NULL-terminated. */
+LocalServer *local_server_start (const char *seed_json, const char *const *extra);
+void         local_server_stop (LocalServer *srv);
+const char  *local_server_url (LocalServer *srv); /* "http://127.0.0.1:PORT" */
+/* POST /org1/app1/import with an app admin token; aborts the test on failure. */
+JsonObject  *local_server_import (LocalServer *srv, const char *json);
+/* How many lines of the server's request log contain needle (e.g. "POST /org1/app1/token 200"). */
+guint        local_server_count_log (LocalServer *srv, const char *needle);
