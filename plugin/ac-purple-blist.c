@@ -53,6 +53,21 @@ summary_for (const AcConversation *conv)
   return g_strdup (last);
 }
 
+/* Quietly: serv_got_alias() would write "bob is now known as …" into an
+ * open conversation on every sign-in. */
+static void
+set_server_alias (AcAccount *acc, const char *who, const char *alias)
+{
+  PurpleBuddy *buddy = purple_find_buddy (acc->account, who);
+  if (buddy == NULL || g_strcmp0 (purple_buddy_get_server_alias (buddy), alias) == 0)
+    return;
+  purple_blist_server_alias_buddy (buddy, alias);
+  PurpleConversation *conv = purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM, who,
+                                                                    acc->account);
+  if (conv != NULL)
+    purple_conversation_autoset_title (conv);
+}
+
 void
 ac_purple_blist_update (AcAccount *acc, GPtrArray *convs)
 {
@@ -72,7 +87,7 @@ ac_purple_blist_update (AcAccount *acc, GPtrArray *convs)
               purple_blist_add_buddy (buddy, NULL, group, NULL);
             }
           if (conv->name != NULL)
-            serv_got_alias (acc->gc, conv->id, conv->name);
+            set_server_alias (acc, conv->id, conv->name);
           if (summary != NULL)
             g_hash_table_replace (acc->summaries, g_strdup (conv->id), g_steal_pointer (&summary));
           purple_prpl_got_user_status (acc->account, conv->id, "available", NULL);
@@ -119,7 +134,7 @@ ac_purple_blist_set_nicknames (AcAccount *acc, GHashTable *nicks)
   gpointer user, nick;
   g_hash_table_iter_init (&iter, nicks);
   while (g_hash_table_iter_next (&iter, &user, &nick))
-    serv_got_alias (acc->gc, user, nick);
+    set_server_alias (acc, user, nick);
 }
 
 char *

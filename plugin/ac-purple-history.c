@@ -7,7 +7,7 @@
 #define HISTORY_DEFAULT_N 20
 
 static PurpleCmdId history_cmd;
-static guint conv_created_handle;
+static gboolean conversations_hooked;
 
 static char *
 capped_key (const char *id, gboolean is_group)
@@ -226,9 +226,18 @@ ac_purple_history_register (PurplePlugin *plugin)
                                      AC_PRPL_ID, history_command,
                                      _("history [N]: load N older messages from the server."),
                                      NULL);
-  conv_created_handle = purple_signal_connect (purple_conversations_get_handle (),
-                                               "conversation-created", plugin,
-                                               PURPLE_CALLBACK (on_conversation_created), NULL);
+}
+
+/* Not in load: protocol plugins load before the conversation subsystem
+ * registers its signals, so the first sign-in connects them. */
+void
+ac_purple_history_hook_conversations (void)
+{
+  if (conversations_hooked)
+    return;
+  purple_signal_connect (purple_conversations_get_handle (), "conversation-created",
+                         ac_purple_plugin (), PURPLE_CALLBACK (on_conversation_created), NULL);
+  conversations_hooked = TRUE;
 }
 
 void
@@ -236,4 +245,5 @@ ac_purple_history_unregister (void)
 {
   purple_cmd_unregister (history_cmd);
   purple_signals_disconnect_by_handle (ac_purple_plugin ());
+  conversations_hooked = FALSE;
 }

@@ -328,6 +328,7 @@ void
 ac_purple_login (PurpleAccount *account)
 {
   PurpleConnection *gc = purple_account_get_connection (account);
+  ac_purple_history_hook_conversations ();
   AcAccount *acc = g_new0 (AcAccount, 1);
   acc->gc = gc;
   acc->account = account;

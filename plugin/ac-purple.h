@@ -63,4 +63,5 @@ void     ac_purple_history_write (AcAccount *acc, const char *conv_id, gboolean 
 void     ac_purple_history_note_capped (AcAccount *acc, const char *conv_id, gboolean is_group);
 void     ac_purple_history_show_stored (AcAccount *acc, PurpleConversation *conv);
 void     ac_purple_history_register (PurplePlugin *plugin);
+void     ac_purple_history_hook_conversations (void);
 void     ac_purple_history_unregister (void);
