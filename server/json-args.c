@@ -2,6 +2,34 @@
 
 G_DEFINE_QUARK (server-argument-error, arg_error)
 
+gboolean
+json_depth_ok (const char *data, gsize len, guint max_depth)
+{
+  guint depth = 0;
+  gboolean in_string = FALSE, escaped = FALSE;
+
+  for (gsize i = 0; i < len; i++) {
+    char c = data[i];
+    if (in_string) {
+      if (escaped)
+        escaped = FALSE;
+      else if (c == '\\')
+        escaped = TRUE;
+      else if (c == '"')
+        in_string = FALSE;
+      continue;
+    }
+    if (c == '"')
+      in_string = TRUE;
+    else if (c == '[' || c == '{') {
+      if (++depth > max_depth)
+        return FALSE;
+    } else if ((c == ']' || c == '}') && depth > 0)
+      depth--;
+  }
+  return TRUE;
+}
+
 static gboolean
 missing (const char *name, gboolean required, GError **error)
 {

@@ -14,6 +14,12 @@ typedef enum {
   ARG_ERROR_INVALID,   /* wrong type or value */
 } ArgError;
 
+/* json-glib 1.6 parses recursively without a depth limit, so a body of a
+ * million '[' overflows the stack.  Every JSON text from outside passes
+ * through this before the parser sees it. */
+#define JSON_MAX_DEPTH 64
+gboolean json_depth_ok (const char *data, gsize len, guint max_depth);
+
 /* Absent or null: *out = NULL and TRUE unless required.  Empty strings
  * count as missing when required. */
 gboolean json_arg_string (JsonObject *o, const char *name, gboolean required,

@@ -1,5 +1,6 @@
 #include "request.h"
 #include "reply.h"
+#include "json-args.h"
 
 void
 request_clear (Request *req)
@@ -58,6 +59,11 @@ request_body_json (Request *req)
   if (len == 0) {
     reply_error (req, SOUP_STATUS_BAD_REQUEST, "invalid_request_body",
                  "Request body not readable.Please check content type is correct!");
+    return NULL;
+  }
+  if (!json_depth_ok (data, len, JSON_MAX_DEPTH)) {
+    reply_errorf (req, SOUP_STATUS_BAD_REQUEST, "invalid_request_body",
+                  "Request body not readable: JSON nested deeper than %d", JSON_MAX_DEPTH);
     return NULL;
   }
   if (!g_utf8_validate_len (data, len, NULL) ||

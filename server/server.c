@@ -2,6 +2,7 @@
 #include "router.h"
 #include "reply.h"
 #include "import.h"
+#include "json-args.h"
 #include "ac-jid.h"
 
 #include <gio/gio.h>
@@ -92,10 +93,19 @@ load_seed (Server *server, GError **error)
   const char *app_key = server->config->app_keys[0];
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (JsonNode) result = NULL;
+  g_autofree char *text = NULL;
+  gsize len = 0;
 
   if (path == NULL)
     return TRUE;
-  if (!json_parser_load_from_file (parser, path, error)) {
+  if (!g_file_get_contents (path, &text, &len, error))
+    return FALSE;
+  if (!json_depth_ok (text, len, JSON_MAX_DEPTH)) {
+    g_set_error (error, ARG_ERROR, ARG_ERROR_INVALID, "--seed %s: JSON nested deeper than %d",
+                 path, JSON_MAX_DEPTH);
+    return FALSE;
+  }
+  if (!json_parser_load_from_data (parser, text, (gssize) len, error)) {
     g_prefix_error (error, "--seed %s: ", path);
     return FALSE;
   }

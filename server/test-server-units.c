@@ -200,6 +200,20 @@ test_json_args (void)
   g_clear_error (&error);
 }
 
+static void
+test_json_depth (void)
+{
+  g_autofree char *deep = g_strnfill (65, '[');
+  const char *ok = "{\"a\":[[{\"b\":\"[[[[[[[[\\\"[[[[[[[[[[\"}]]]}";
+
+  g_assert_true (json_depth_ok (ok, strlen (ok), 4));
+  g_assert_false (json_depth_ok (ok, strlen (ok), 3));
+  g_assert_true (json_depth_ok (deep, 64, JSON_MAX_DEPTH));
+  g_assert_false (json_depth_ok (deep, 65, JSON_MAX_DEPTH));
+  /* brackets inside strings do not count, escaped quotes do not end them */
+  g_assert_true (json_depth_ok ("\"[[[[\"", 6, 0));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -209,5 +223,6 @@ main (int argc, char **argv)
   g_test_add_func ("/server/config", test_config);
   g_test_add_func ("/server/usernames", test_usernames);
   g_test_add_func ("/server/json-args", test_json_args);
+  g_test_add_func ("/server/json-depth", test_json_depth);
   return g_test_run ();
 }
