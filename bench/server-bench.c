@@ -270,6 +270,8 @@ worker_next (Worker *w)
     "\"end\":-1,\"startTime\":null,\"endTime\":null,\"userId\":null}",
     c->queue, w->cursor ? "\"" : "", w->cursor ? w->cursor : "-1", w->cursor ? "\"" : "", PAGE_SIZE);
   SoupMessage *msg = soup_message_new ("POST", path);
+  /* messageroaming is a read: without this libsoup opens a new connection for every POST. */
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   g_autofree char *auth = g_strconcat ("Bearer ", run->b->tokens[c->user], NULL);
   soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
   gsize len = strlen (body);

@@ -12,7 +12,7 @@ meson compile -C "$BUILD" agora-local-server server-bench >/dev/null
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 "$BUILD/server/agora-local-server" --listen 127.0.0.1:0 --db "$work/bench.db" \
-  --client-id bench-id --client-secret bench-secret >"$work/out" 2>"$work/server.log" &
+  --client-id bench-id --client-secret bench-secret --max-body 16777216 >"$work/out" 2>"$work/server.log" &
 server_pid=$!
 for _ in $(seq 100); do grep -q 'listening on' "$work/out" && break; sleep 0.05; done
 url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/out")
