@@ -14,7 +14,7 @@ struct _AcBackfill {
 
 G_DEFINE_FINAL_TYPE (AcBackfill, ac_backfill, G_TYPE_OBJECT)
 
-enum { SIG_SYNCED, SIG_FAILED, N_SIGNALS };
+enum { SIG_SYNCED, SIG_FAILED, SIG_PAGE, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 static void
@@ -36,6 +36,9 @@ ac_backfill_class_init (AcBackfillClass *klass)
   signals[SIG_FAILED] = g_signal_new ("conversation-failed", G_TYPE_FROM_CLASS (klass),
                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                       G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_ERROR);
+  signals[SIG_PAGE] = g_signal_new ("page-committed", G_TYPE_FROM_CLASS (klass),
+                                    G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
+                                    G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_UINT);
 }
 
 static void
@@ -205,6 +208,7 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   for (guint i = 0; i < keep->len; i++)
     g_ptr_array_add (w->seen, ac_message_copy (keep->pdata[i]));
+  g_signal_emit (bf, signals[SIG_PAGE], 0, w->id, w->is_group, keep->len);
 
   if (end)
     {

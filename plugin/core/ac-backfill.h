@@ -39,7 +39,9 @@ void        ac_backfill_set_concurrency (AcBackfill *bf, guint n); /* clamped to
  *  "conversation-synced" (const char *id, gboolean is_group, GPtrArray *messages, gboolean capped)
  *     messages: AcMessage* of this walk that were never shown (ac_local_store_is_shown), oldest
  *     first; emitted once per conversation, also when empty.
- *  "conversation-failed" (const char *id, gboolean is_group, GError *error) */
+ *  "conversation-failed" (const char *id, gboolean is_group, GError *error)
+ *  "page-committed" (const char *id, gboolean is_group, guint n_messages): a page is in
+ *     the store (progress; tests interrupt a walk here). */
 
 /* convs: AcConversation* (only id/is_group are read; copied).  Finishes when
  * every conversation is synced or failed; FALSE only when cancelled. */

@@ -325,6 +325,83 @@ test_backfill (void)
   local_server_stop (srv);
 }
 
+/* ---- a walk interrupted after its first page, then run again ---- */
+
+static void
+cancel_on_first_page (AcBackfill *bf, const char *id, gboolean is_group, guint n, gpointer data)
+{
+  g_cancellable_cancel (data);
+}
+
+static void
+test_interrupted_walk (void)
+{
+  g_autoptr (GString) seed = seed_with_messages (5, 1000000);
+  LocalServer *srv = local_server_start (seed->str, NULL);
+  g_autoptr (AcApi) api = make_api (srv, "alice", "pw-a");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sign_in (api, &error));
+  g_autofree char *dir = g_dir_make_tmp ("ac-bf-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "s.db", NULL);
+  AcLocalStore *store = ac_local_store_open (path, &error);
+  g_autoptr (GPtrArray) convs = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_conversation_free);
+  g_ptr_array_add (convs, ac_conversation_new ("bob", FALSE));
+
+  /* Synced once (5 messages), then 120 new arrive: three pages to walk. */
+  AcBackfill *bf = ac_backfill_new (api, store);
+  run_backfill (bf, convs);
+  g_object_unref (bf);
+  g_autoptr (GString) more = g_string_new ("{\"messages\":[");
+  for (guint i = 0; i < 120; i++)
+    g_string_append_printf (more, "%s{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":%u,"
+                            "\"body\":{\"type\":\"txt\",\"msg\":\"late %u\"}}", i ? "," : "", 90000 - i * 10, i);
+  g_string_append (more, "]}");
+  g_autoptr (JsonObject) r = local_server_import (srv, more->str);
+
+  /* Killed after the first page: that page is stored, the cursor has not moved. */
+  AcSyncCursor before, after;
+  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &before, &error));
+  bf = ac_backfill_new (api, store);
+  g_autoptr (GCancellable) cancel = g_cancellable_new ();
+  g_signal_connect (bf, "page-committed", G_CALLBACK (cancel_on_first_page), cancel);
+  Waiter w = { 0 };
+  ac_backfill_run_async (bf, convs, cancel, got_result, &w);
+  g_assert_false (ac_backfill_run_finish (bf, run_until_done (&w), &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&w.result);
+  g_object_unref (bf);
+  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 5 + 50);
+  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &after, &error));
+  g_assert_cmpuint (after.newest_id, ==, before.newest_id);
+
+  /* Started again: every message present once, none missing, all reported. */
+  bf = ac_backfill_new (api, store);
+  Synced s = { g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free) };
+  g_signal_connect (bf, "conversation-synced", G_CALLBACK (on_synced), &s);
+  run_backfill (bf, convs);
+  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 5 + 120);
+  /* All 120 new ones, also the 50 the interrupted walk stored but never reported. */
+  g_assert_cmpuint (s.messages->len, ==, 120);
+  assert_time_order (s.messages);
+  g_autoptr (GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  for (guint i = 0; i < s.messages->len; i++)
+    g_assert_true (g_hash_table_add (ids, &((AcMessage *) s.messages->pdata[i])->id));
+  g_assert_cmpstr (((AcMessage *) s.messages->pdata[s.messages->len - 1])->text, ==, "late 119");
+  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &after, &error));
+  g_assert_cmpuint (after.newest_id, ==, ((AcMessage *) s.messages->pdata[s.messages->len - 1])->id);
+  g_hash_table_unref (g_steal_pointer (&ids));
+  g_ptr_array_unref (s.messages);
+  g_object_unref (bf);
+  ac_local_store_close (store);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL), *shm = g_strconcat (path, "-shm", NULL);
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  g_rmdir (dir);
+  local_server_stop (srv);
+}
+
 /* ---- 401 → exactly one re-sign-in, every waiting request replayed ---- */
 
 static void
@@ -363,6 +440,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core-server/discovery", test_discovery);
   g_test_add_func ("/core-server/conversations-and-pages", test_conversations_and_pages);
   g_test_add_func ("/core-server/backfill", test_backfill);
+  g_test_add_func ("/core-server/interrupted-walk", test_interrupted_walk);
   g_test_add_func ("/core-server/expired-token", test_expired_token);
   return g_test_run ();
 }
