@@ -13,6 +13,7 @@ typedef struct {
   gboolean    stall;   /* never answer */
   guint       hits;
   guint       token_hits;
+  gboolean    no_paged; /* 404 on the paged conversation list */
 } Fault;
 
 static void
@@ -29,6 +30,11 @@ handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTabl
       return;
     }
   f->hits++;
+  if (g_str_has_suffix (path, "/user_channels/page") && f->no_paged)
+    {
+      soup_server_message_set_status (msg, 404, NULL); /* an endpoint this server lacks */
+      return;
+    }
   if (f->stall)
     {
       soup_server_message_pause (msg); /* answered never; the client's timeout must fire */
@@ -207,6 +213,38 @@ test_401_after_new_token_is_final (void)
 }
 
 static void
+test_legacy_conversation_list (void)
+{
+  Fault f = { .no_paged = TRUE, .status = 200, .body =
+    "{\"data\":{\"channel_infos\":["
+    "{\"channel_id\":\"org1#app1_bob@easemob.com\",\"unread_num\":2,\"meta\":{}},"
+    "{\"channel_id\":\"org1#app1_42@conference.easemob.com\",\"unread_num\":0},"
+    "{\"channel_id\":\"@@@\"},{\"nothing\":1},\"junk\"]}}" };
+  Rig rig;
+  rig_start (&rig, &f);
+  GAsyncResult *result = NULL;
+  ac_api_list_conversations_async (rig.api, 20, NULL, got, &result);
+  while (result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_autoptr (GError) error = NULL;
+  gboolean legacy = FALSE;
+  g_autoptr (GPtrArray) convs = ac_api_list_conversations_finish (rig.api, result, &legacy, &error);
+  g_object_unref (result);
+  g_assert_no_error (error);
+  g_assert_true (legacy);
+  g_assert_cmpuint (f.hits, ==, 2);
+  g_assert_cmpuint (convs->len, ==, 2);
+  AcConversation *bob = convs->pdata[0], *grp = convs->pdata[1];
+  g_assert_cmpstr (bob->id, ==, "bob");
+  g_assert_false (bob->is_group);
+  g_assert_cmpuint (bob->unread, ==, 2);
+  g_assert_null (bob->last);
+  g_assert_cmpstr (grp->id, ==, "42");
+  g_assert_true (grp->is_group);
+  rig_stop (&rig);
+}
+
+static void
 test_cancel_all (void)
 {
   Fault f = { .stall = TRUE };
@@ -235,6 +273,7 @@ main (int argc, char **argv)
   g_test_add_func ("/http-faults/stall-times-out", test_stall_times_out);
   g_test_add_func ("/http-faults/truncated-protobuf-dropped", test_truncated_protobuf_dropped);
   g_test_add_func ("/http-faults/401-after-new-token-is-final", test_401_after_new_token_is_final);
+  g_test_add_func ("/http-faults/legacy-conversation-list", test_legacy_conversation_list);
   g_test_add_func ("/http-faults/cancel-all", test_cancel_all);
   return g_test_run ();
 }
