@@ -126,9 +126,12 @@ test('errors: missing fields, wrong types, unreadable body', async () => {
   assert.equal((await history('alice', chatQueue('dave'))).length, 6, 'nothing deleted');
 });
 
-test('unknown conversation → 404', async () => {
+test('deleting a conversation one does not have is idempotent (200) and touches nothing', async () => {
   const r = await delConv('dave', { channel: 'carol', type: 'chat', delete_roam: true });
-  assert.equal(r.status, 404, String(r));
+  assert.equal(r.status, 200, String(r));
+  assert.equal(r.json.data.result, 'ok');
+  assert.deepEqual((await lists('dave')).cursor, ['alice']);
+  assert.equal((await history('dave', chatQueue('alice'))).length, 6);
 });
 
 test('cross-user: bob cannot delete alice\'s conversation (403)', async () => {

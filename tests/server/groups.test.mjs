@@ -18,7 +18,7 @@ const ctx = serverFixture({
       groups: [
         { ref: 'g1', groupname: '家人', description: 'family', owner: 'alice', members: ['bob', 'carol'] },
         { ref: 'g2', groupname: 'Work', owner: 'bob', members: ['alice'], public: true },
-        { ref: 'g3', groupname: 'Other', owner: 'dave', members: ['carol'] },
+        { ref: 'g3', groupname: 'Other', owner: 'dave', members: ['carol'], public: false },
       ],
       contacts: [['alice', 'bob'], ['carol', 'alice']],
     });
