@@ -25,6 +25,13 @@ static const char *const migrations[] = {
   "  conv_id TEXT NOT NULL, is_group INTEGER NOT NULL,"
   "  newest_id INTEGER NOT NULL DEFAULT 0, oldest_id INTEGER NOT NULL DEFAULT 0,"
   "  PRIMARY KEY (is_group, conv_id));",
+  /* 2: remote deletion (R5/R6).  Tombstones so that a later back-fill never
+   * stores again what this user deleted on the server: ids deleted one by
+   * one, and per conversation the newest time deleted "at or before". */
+  "CREATE TABLE deleted_ids (server_id INTEGER PRIMARY KEY);"
+  "CREATE TABLE deleted_before ("
+  "  conv_id TEXT NOT NULL, is_group INTEGER NOT NULL, ts INTEGER NOT NULL,"
+  "  PRIMARY KEY (is_group, conv_id));",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AC_LOCAL_STORE_VERSION);
 
@@ -39,6 +46,15 @@ typedef enum {
   ST_MSG_COUNT,
   ST_SHOWN_GET,
   ST_SHOWN_SET,
+  ST_DEL_ID_REMEMBER,
+  ST_DEL_ID_MESSAGE,
+  ST_DEL_BEFORE_REMEMBER,
+  ST_DEL_BEFORE_MESSAGES,
+  ST_DEL_BEFORE_COUNT,
+  ST_DEL_CONV,
+  ST_DEL_CONV_CURSOR,
+  ST_DEL_CONV_MESSAGES,
+  ST_DEL_CONV_MAX_TS,
   ST_BEGIN,
   ST_COMMIT,
   ST_ROLLBACK,
@@ -56,8 +72,11 @@ static const char *const statement_sql[N_STATEMENTS] = {
   [ST_CURSOR_SET] =
     "INSERT INTO cursors (conv_id, is_group, newest_id, oldest_id) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (is_group, conv_id) DO UPDATE SET newest_id = ?3, oldest_id = ?4",
+  /* Tombstoned messages (deleted_ids, deleted_before) are never stored again. */
   [ST_MSG_INSERT] =
-    "INSERT INTO messages (server_id, conv_id, is_group, ts, payload) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "INSERT INTO messages (server_id, conv_id, is_group, ts, payload) SELECT ?1, ?2, ?3, ?4, ?5 "
+    "WHERE NOT EXISTS (SELECT 1 FROM deleted_ids WHERE server_id = ?1) "
+    "AND ?4 > COALESCE ((SELECT ts FROM deleted_before WHERE is_group = ?3 AND conv_id = ?2), -1) "
     "ON CONFLICT (server_id) DO NOTHING",
   [ST_MSG_LAST] =
     "SELECT server_id, ts, payload FROM (SELECT server_id, ts, payload FROM messages "
@@ -71,6 +90,18 @@ static const char *const statement_sql[N_STATEMENTS] = {
   [ST_MSG_COUNT] = "SELECT COUNT(*) FROM messages WHERE is_group = ?2 AND conv_id = ?1",
   [ST_SHOWN_GET] = "SELECT shown FROM messages WHERE server_id = ?1",
   [ST_SHOWN_SET] = "UPDATE messages SET shown = 1 WHERE server_id = ?1",
+  [ST_DEL_ID_REMEMBER] = "INSERT OR IGNORE INTO deleted_ids (server_id) VALUES (?1)",
+  [ST_DEL_ID_MESSAGE] = "DELETE FROM messages WHERE server_id = ?1 AND is_group = ?3 AND conv_id = ?2",
+  [ST_DEL_BEFORE_REMEMBER] =
+    "INSERT INTO deleted_before (conv_id, is_group, ts) VALUES (?1, ?2, ?3) "
+    "ON CONFLICT (is_group, conv_id) DO UPDATE SET ts = MAX (ts, ?3)",
+  [ST_DEL_BEFORE_MESSAGES] = "DELETE FROM messages WHERE is_group = ?2 AND conv_id = ?1 AND ts <= ?3",
+  [ST_DEL_BEFORE_COUNT] =
+    "SELECT COUNT(*) FROM messages WHERE is_group = ?2 AND conv_id = ?1 AND ts <= ?3",
+  [ST_DEL_CONV] = "DELETE FROM conversations WHERE is_group = ?2 AND conv_id = ?1",
+  [ST_DEL_CONV_CURSOR] = "DELETE FROM cursors WHERE is_group = ?2 AND conv_id = ?1",
+  [ST_DEL_CONV_MESSAGES] = "DELETE FROM messages WHERE is_group = ?2 AND conv_id = ?1",
+  [ST_DEL_CONV_MAX_TS] = "SELECT MAX (ts) FROM messages WHERE is_group = ?2 AND conv_id = ?1",
   [ST_BEGIN] = "BEGIN IMMEDIATE",
   [ST_COMMIT] = "COMMIT",
   [ST_ROLLBACK] = "ROLLBACK",
@@ -400,4 +431,153 @@ ac_local_store_mark_shown (AcLocalStore *store, guint64 id, GError **error)
   int rc = sqlite3_step (s);
   sqlite3_reset (s);
   return rc == SQLITE_DONE ? TRUE : fail (store, error, "mark a message shown");
+}
+
+/* ---- remote deletion (R5, R6): only what the server confirmed ---- */
+
+/* Binds ?1 conv_id, ?2 is_group, steps once; *changes gets the rows changed. */
+static gboolean
+exec_conv (AcLocalStore *store, StatementId id, const char *conv_id, gboolean is_group,
+           gint64 ts, guint *changes, GError **error)
+{
+  sqlite3_stmt *s = stmt (store, id, error);
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+  if (sqlite3_bind_parameter_count (s) >= 3)
+    sqlite3_bind_int64 (s, 3, ts);
+  int rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  if (rc != SQLITE_DONE)
+    return fail (store, error, statement_sql[id]);
+  if (changes != NULL)
+    *changes += (guint) sqlite3_changes (store->db);
+  return TRUE;
+}
+
+gboolean
+ac_local_store_delete_ids (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                           const guint64 *ids, guint n, guint *removed, GError **error)
+{
+  guint count = 0;
+  if (!exec_simple (store, ST_BEGIN, error))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      sqlite3_stmt *s = stmt (store, ST_DEL_ID_REMEMBER, error);
+      if (s == NULL)
+        goto rollback;
+      sqlite3_bind_int64 (s, 1, (sqlite3_int64) ids[i]);
+      int rc = sqlite3_step (s);
+      sqlite3_reset (s);
+      if (rc != SQLITE_DONE)
+        {
+          fail (store, error, "remember a deleted message");
+          goto rollback;
+        }
+      s = stmt (store, ST_DEL_ID_MESSAGE, error);
+      if (s == NULL)
+        goto rollback;
+      sqlite3_bind_int64 (s, 1, (sqlite3_int64) ids[i]);
+      sqlite3_bind_text (s, 2, conv_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int (s, 3, is_group ? 1 : 0);
+      rc = sqlite3_step (s);
+      sqlite3_reset (s);
+      if (rc != SQLITE_DONE)
+        {
+          fail (store, error, "delete a message");
+          goto rollback;
+        }
+      count += (guint) sqlite3_changes (store->db);
+    }
+  if (!exec_simple (store, ST_COMMIT, error))
+    goto rollback;
+  if (removed != NULL)
+    *removed = count;
+  return TRUE;
+
+rollback:
+  exec_simple (store, ST_ROLLBACK, NULL);
+  return FALSE;
+}
+
+gboolean
+ac_local_store_delete_before (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                              guint64 ts_ms, guint *removed, GError **error)
+{
+  guint count = 0;
+  gint64 ts = (gint64) MIN (ts_ms, (guint64) G_MAXINT64);
+  if (!exec_simple (store, ST_BEGIN, error))
+    return FALSE;
+  if (!exec_conv (store, ST_DEL_BEFORE_REMEMBER, conv_id, is_group, ts, NULL, error)
+      || !exec_conv (store, ST_DEL_BEFORE_MESSAGES, conv_id, is_group, ts, &count, error)
+      || !exec_simple (store, ST_COMMIT, error))
+    {
+      exec_simple (store, ST_ROLLBACK, NULL);
+      return FALSE;
+    }
+  if (removed != NULL)
+    *removed = count;
+  return TRUE;
+}
+
+guint
+ac_local_store_count_before (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                             guint64 ts_ms)
+{
+  sqlite3_stmt *s = stmt (store, ST_DEL_BEFORE_COUNT, NULL);
+  if (s == NULL)
+    return 0;
+  sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+  sqlite3_bind_int64 (s, 3, (gint64) MIN (ts_ms, (guint64) G_MAXINT64));
+  guint n = sqlite3_step (s) == SQLITE_ROW ? (guint) sqlite3_column_int64 (s, 0) : 0;
+  sqlite3_reset (s);
+  return n;
+}
+
+gboolean
+ac_local_store_delete_conversation (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                                    gboolean with_messages, guint *removed, GError **error)
+{
+  guint count = 0;
+  if (!exec_simple (store, ST_BEGIN, error))
+    return FALSE;
+  if (!exec_conv (store, ST_DEL_CONV, conv_id, is_group, 0, NULL, error))
+    goto rollback;
+  if (with_messages)
+    {
+      /* The newest stored time becomes the conversation's tombstone: what the
+       * server deleted for everyone is never stored again, and newer
+       * messages (the conversation coming back) still are. */
+      sqlite3_stmt *s = stmt (store, ST_DEL_CONV_MAX_TS, error);
+      if (s == NULL)
+        goto rollback;
+      sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+      int rc = sqlite3_step (s);
+      gboolean have = rc == SQLITE_ROW && sqlite3_column_type (s, 0) != SQLITE_NULL;
+      gint64 newest = have ? sqlite3_column_int64 (s, 0) : 0;
+      sqlite3_reset (s);
+      if (rc != SQLITE_ROW)
+        {
+          fail (store, error, "read the newest message");
+          goto rollback;
+        }
+      if ((have && !exec_conv (store, ST_DEL_BEFORE_REMEMBER, conv_id, is_group, newest, NULL,
+                               error))
+          || !exec_conv (store, ST_DEL_CONV_MESSAGES, conv_id, is_group, 0, &count, error)
+          || !exec_conv (store, ST_DEL_CONV_CURSOR, conv_id, is_group, 0, NULL, error))
+        goto rollback;
+    }
+  if (!exec_simple (store, ST_COMMIT, error))
+    goto rollback;
+  if (removed != NULL)
+    *removed = count;
+  return TRUE;
+
+rollback:
+  exec_simple (store, ST_ROLLBACK, NULL);
+  return FALSE;
 }

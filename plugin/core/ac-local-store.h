@@ -18,7 +18,7 @@ typedef enum {
   AC_LOCAL_STORE_ERROR_TOO_NEW,    /* the file's schema is newer than this code */
 } AcLocalStoreError;
 
-#define AC_LOCAL_STORE_VERSION 1
+#define AC_LOCAL_STORE_VERSION 2
 
 AcLocalStore *ac_local_store_open (const char *path, GError **error);
 void          ac_local_store_close (AcLocalStore *store);
@@ -55,5 +55,23 @@ guint      ac_local_store_count_messages (AcLocalStore *store, const char *conv_
 
 gboolean   ac_local_store_is_shown (AcLocalStore *store, guint64 id);
 gboolean   ac_local_store_mark_shown (AcLocalStore *store, guint64 id, GError **error);
+
+/* Remote deletion (R5, R6): call these only for what the server confirmed.
+ * Each is one transaction and leaves a tombstone, so that a later back-fill
+ * never stores the deleted messages again.  *removed (optional) receives
+ * how many stored messages went. */
+gboolean   ac_local_store_delete_ids (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                                      const guint64 *ids, guint n, guint *removed, GError **error);
+/* Messages at or before ts_ms (server time, ms), as the server's delTime. */
+gboolean   ac_local_store_delete_before (AcLocalStore *store, const char *conv_id,
+                                         gboolean is_group, guint64 ts_ms, guint *removed,
+                                         GError **error);
+guint      ac_local_store_count_before (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                                        guint64 ts_ms);
+/* Forgets the conversation (the server's list no longer has it); with
+ * with_messages also its messages and cursor. */
+gboolean   ac_local_store_delete_conversation (AcLocalStore *store, const char *conv_id,
+                                               gboolean is_group, gboolean with_messages,
+                                               guint *removed, GError **error);
 
 G_END_DECLS
