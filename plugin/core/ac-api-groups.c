@@ -230,7 +230,7 @@ nick_fetch (GTask *task)
   json_builder_end_object (b);
   g_autoptr (JsonNode) body = json_builder_get_root (b);
   g_autofree char *url = ac_api_url (api, "metadata/user/get");
-  ac_http_request_async (ac_api_get_http (api), "POST", url, body, AC_HTTP_AUTH,
+  ac_http_request_async (ac_api_get_http (api), "POST", url, body, AC_HTTP_AUTH | AC_HTTP_READ,
                          g_task_get_cancellable (task), on_nicks, task);
 }
 

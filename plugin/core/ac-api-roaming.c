@@ -99,7 +99,7 @@ ac_api_roaming_async (AcApi *api, const char *conv_id, gboolean is_group, guint6
 
   g_autofree char *user = ac_api_escape (ac_api_get_username (api));
   g_autofree char *url = ac_api_url (api, "users/%s/messageroaming", user);
-  ac_http_request_async (ac_api_get_http (api), "POST", url, body, AC_HTTP_AUTH, cancellable,
+  ac_http_request_async (ac_api_get_http (api), "POST", url, body, AC_HTTP_AUTH | AC_HTTP_READ, cancellable,
                          on_roaming, task);
 }
 

@@ -290,6 +290,9 @@ send_one (AcHttp *http, GTask *task)
   req->sent_token = g_strdup (http->token);
   if (req->body != NULL)
     soup_message_set_request_body_from_bytes (msg, "application/json", req->body);
+  /* libsoup opens a new connection for every non-idempotent POST; reads are safe to reuse one. */
+  if (req->flags & AC_HTTP_READ)
+    soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
   req->msg = msg;
   http->in_flight++;
   soup_session_send_and_read_async (http->session, msg, G_PRIORITY_DEFAULT,

@@ -16,6 +16,8 @@ typedef enum {
   AC_HTTP_NONE       = 0,
   AC_HTTP_AUTH       = 1 << 0, /* send "Authorization: Bearer <token>"; subject to the 401 rule */
   AC_HTTP_TOKEN_CALL = 1 << 1, /* POST /token: its 400/404 are authentication failures */
+  AC_HTTP_READ       = 1 << 2, /* a POST that only reads (messageroaming, metadata/user/get):
+                                  marked idempotent so that libsoup reuses the connection */
 } AcHttpFlags;
 
 /* resolver: NULL keeps GIO's default.  max_in_flight: 0 picks the default (4). */
