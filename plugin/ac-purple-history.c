@@ -112,9 +112,37 @@ ac_purple_history_write (AcAccount *acc, const char *conv_id, gboolean is_group,
 {
   PurpleConversation *conv = find_conversation (acc, conv_id, is_group);
   if (conv == NULL)
-    return; /* stored only; shown when the conversation opens */
+    {
+      /* Stored only (no window storm); shown when the conversation opens. */
+      if (messages->len > 0)
+        ac_purple_history_mark_unread (acc, conv_id, is_group, messages->pdata[messages->len - 1]);
+      return;
+    }
   write_capped_note (acc, conv, conv_id, is_group);
   write_messages (acc, conv, messages);
+}
+
+/* The buddy's status text / tooltip says how many stored messages were never
+ * shown, and the latest one; opening the conversation clears it. */
+void
+ac_purple_history_mark_unread (AcAccount *acc, const char *conv_id, gboolean is_group,
+                               const AcMessage *latest)
+{
+  if (is_group)
+    return; /* libpurple 2 has no status text for chats; the store keeps the count */
+  PurpleBuddy *buddy = purple_find_buddy (acc->account, conv_id);
+  if (buddy == NULL)
+    return;
+  guint unread = ac_local_store_count_unshown (acc->store, conv_id, FALSE);
+  g_autofree char *last = latest != NULL ? ac_message_describe (latest) : NULL;
+  char *summary = NULL;
+  if (unread > 0 && last != NULL)
+    summary = g_strdup_printf (_("%u unread: %s"), unread, last);
+  else if (last != NULL)
+    summary = g_strdup (last);
+  if (summary != NULL)
+    g_hash_table_replace (acc->summaries, g_strdup (conv_id), summary);
+  purple_blist_update_node_icon (PURPLE_BLIST_NODE (buddy));
 }
 
 void
@@ -135,6 +163,8 @@ ac_purple_history_show_stored (AcAccount *acc, PurpleConversation *conv)
     }
   write_capped_note (acc, conv, id, is_group);
   write_messages (acc, conv, stored);
+  if (!is_group && stored->len > 0)
+    ac_purple_history_mark_unread (acc, id, FALSE, stored->pdata[stored->len - 1]);
 }
 
 static AcAccount *
@@ -192,14 +222,39 @@ out:
   g_free (call);
 }
 
+/* Older messages for an open conversation: first the stored ones never
+ * shown (a back-fill without a window stores more than opening shows), then
+ * the server's, below the oldest one fetched. */
+gboolean
+ac_purple_history_load_older (AcAccount *acc, PurpleConversation *conv, guint n)
+{
+  const char *id;
+  gboolean is_group;
+  if (!conversation_target (acc, conv, &id, &is_group))
+    return FALSE;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) stored = ac_local_store_unshown_messages (acc->store, id, is_group, n, &error);
+  if (stored != NULL && stored->len > 0)
+    {
+      write_messages (acc, conv, stored);
+      return TRUE;
+    }
+  if (stored == NULL)
+    purple_debug_warning ("agorachat", "%s\n", error->message);
+  OlderCall *call = g_new0 (OlderCall, 1);
+  call->acc = acc;
+  call->id = g_strdup (id);
+  call->is_group = is_group;
+  ac_backfill_load_older_async (acc->backfill, id, is_group, n, acc->cancellable, on_older, call);
+  return TRUE;
+}
+
 static PurpleCmdRet
 history_command (PurpleConversation *conv, const char *cmd, char **args, char **error,
                  gpointer data)
 {
   AcAccount *acc = account_of (conv);
-  const char *id;
-  gboolean is_group;
-  if (acc == NULL || !conversation_target (acc, conv, &id, &is_group))
+  if (acc == NULL)
     return PURPLE_CMD_RET_FAILED;
   guint64 n = HISTORY_DEFAULT_N;
   if (args != NULL && args[0] != NULL && *args[0] != '\0'
@@ -208,13 +263,53 @@ history_command (PurpleConversation *conv, const char *cmd, char **args, char **
       *error = g_strdup (_("Usage: /history [N] with N from 1 to 49"));
       return PURPLE_CMD_RET_FAILED;
     }
-  OlderCall *call = g_new0 (OlderCall, 1);
-  call->acc = acc;
-  call->id = g_strdup (id);
-  call->is_group = is_group;
-  ac_backfill_load_older_async (acc->backfill, id, is_group, (guint) n, acc->cancellable, on_older,
-                                call);
-  return PURPLE_CMD_RET_OK;
+  return ac_purple_history_load_older (acc, conv, (guint) n) ? PURPLE_CMD_RET_OK
+                                                               : PURPLE_CMD_RET_FAILED;
+}
+
+/* ---- the same from the buddy list / conversation menu ---- */
+
+static void
+menu_load_older (PurpleBlistNode *node, gpointer data)
+{
+  PurpleAccount *account = NULL;
+  PurpleConversation *conv = NULL;
+  if (PURPLE_BLIST_NODE_IS_BUDDY (node))
+    {
+      PurpleBuddy *buddy = PURPLE_BUDDY (node);
+      account = purple_buddy_get_account (buddy);
+      conv = purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM,
+                                                    purple_buddy_get_name (buddy), account);
+      if (conv == NULL)
+        conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, account, purple_buddy_get_name (buddy));
+    }
+  else if (PURPLE_BLIST_NODE_IS_CHAT (node))
+    {
+      PurpleChat *chat = PURPLE_CHAT (node);
+      account = purple_chat_get_account (chat);
+      PurpleConnection *gc = purple_account_get_connection (account);
+      const char *group_id = g_hash_table_lookup (purple_chat_get_components (chat), "group_id");
+      if (gc == NULL || group_id == NULL)
+        return;
+      conv = purple_find_conversation_with_account (PURPLE_CONV_TYPE_CHAT, group_id, account);
+      if (conv == NULL)
+        {
+          serv_join_chat (gc, purple_chat_get_components (chat));
+          conv = purple_find_conversation_with_account (PURPLE_CONV_TYPE_CHAT, group_id, account);
+        }
+    }
+  AcAccount *acc = conv != NULL ? account_of (conv) : NULL;
+  if (acc != NULL)
+    ac_purple_history_load_older (acc, conv, HISTORY_DEFAULT_N);
+}
+
+GList *
+ac_purple_history_node_menu (PurpleBlistNode *node)
+{
+  if (!PURPLE_BLIST_NODE_IS_BUDDY (node) && !PURPLE_BLIST_NODE_IS_CHAT (node))
+    return NULL;
+  return g_list_append (NULL, purple_menu_action_new (_("Load older messages"),
+                                                      PURPLE_CALLBACK (menu_load_older), NULL, NULL));
 }
 
 void

@@ -69,6 +69,7 @@ static PurplePluginProtocolInfo prpl_info = {
   .remove_buddy = remove_buddy,
   .join_chat = ac_purple_join_chat,
   .get_chat_name = ac_purple_get_chat_name,
+  .blist_node_menu = ac_purple_history_node_menu,
   .struct_size = sizeof (PurplePluginProtocolInfo),
 };
 

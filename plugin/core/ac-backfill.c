@@ -183,21 +183,20 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
   gboolean end = page->is_last || page->next_key == 0 || reached_cursor || limit_hit
                  || page->messages->len == 0;
 
-  /* First sync: the cursor follows every page (newest..oldest is contiguous
-   * from the first page on).  Later syncs: only the last page moves it, in
-   * its own transaction, so an interrupted walk leaves no gap behind. */
+  /* Only the walk's last page moves the cursor, in that page's transaction:
+   * a walk interrupted (process killed) after some pages is walked again from
+   * the top, the store's unique ids drop what it already has, and no gap is
+   * left behind — also on the first sync, whose latest N would otherwise end
+   * at the interrupted page. */
   AcSyncCursor next = w->cursor;
   const AcSyncCursor *cursor = NULL;
-  if (w->cursor.newest_id == 0 && w->top_id != 0)
-    {
-      next.newest_id = w->top_id;
-      next.oldest_id = w->lowest_id;
-      cursor = &next;
-    }
-  else if (end && w->top_id != 0)
+  gboolean capped = end && limit_hit && !reached_cursor && !page->is_last && w->cursor.newest_id != 0;
+  if (end && w->top_id != 0)
     {
       next.newest_id = MAX (w->cursor.newest_id, w->top_id);
-      if (next.oldest_id == 0)
+      /* Capped: the skipped middle lies just below this walk, so "older"
+       * (/history) continues from here, through the gap, down. */
+      if (next.oldest_id == 0 || capped)
         next.oldest_id = w->lowest_id;
       cursor = &next;
     }
@@ -212,9 +211,8 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (end)
     {
-      /* Only a gap in *new* messages is worth a note; the first sync's
-       * limit is the user's choice of how much to load. */
-      gboolean capped = limit_hit && !reached_cursor && !page->is_last && w->cursor.newest_id != 0;
+      /* Only a gap in *new* messages is worth a note (see capped above); the
+       * first sync's limit is the user's choice of how much to load. */
       walk_done (task, w, NULL, capped);
       return;
     }

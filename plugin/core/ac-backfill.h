@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  *  - synced before: everything newer than the cursor, up to `cap` (mode
  *    ALL_NEW) or `latest_n` (mode LATEST); "capped" says the limit cut it off.
  * Each page is committed to the store in one transaction; the cursor moves
- * in the transaction of the walk's last page, so a restart mid-walk walks
+ * in the transaction of the walk's last page (first sync too), so a restart mid-walk walks
  * again and the store's unique ids drop what it already has.
  * Server ids are taken to grow with time (the walk stops at the first id not
  * newer than the cursor). */

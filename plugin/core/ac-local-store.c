@@ -46,6 +46,8 @@ typedef enum {
   ST_MSG_COUNT,
   ST_SHOWN_GET,
   ST_SHOWN_SET,
+  ST_MSG_UNSHOWN,
+  ST_UNSHOWN_COUNT,
   ST_DEL_ID_REMEMBER,
   ST_DEL_ID_MESSAGE,
   ST_DEL_BEFORE_REMEMBER,
@@ -90,6 +92,12 @@ static const char *const statement_sql[N_STATEMENTS] = {
   [ST_MSG_COUNT] = "SELECT COUNT(*) FROM messages WHERE is_group = ?2 AND conv_id = ?1",
   [ST_SHOWN_GET] = "SELECT shown FROM messages WHERE server_id = ?1",
   [ST_SHOWN_SET] = "UPDATE messages SET shown = 1 WHERE server_id = ?1",
+  [ST_MSG_UNSHOWN] =
+    "SELECT server_id, ts, payload FROM (SELECT server_id, ts, payload FROM messages "
+    "WHERE is_group = ?2 AND conv_id = ?1 AND shown = 0 ORDER BY ts DESC, server_id DESC LIMIT ?3) "
+    "ORDER BY ts, server_id",
+  [ST_UNSHOWN_COUNT] =
+    "SELECT COUNT(*) FROM messages WHERE is_group = ?2 AND conv_id = ?1 AND shown = 0",
   [ST_DEL_ID_REMEMBER] = "INSERT OR IGNORE INTO deleted_ids (server_id) VALUES (?1)",
   [ST_DEL_ID_MESSAGE] = "DELETE FROM messages WHERE server_id = ?1 AND is_group = ?3 AND conv_id = ?2",
   [ST_DEL_BEFORE_REMEMBER] =
@@ -359,6 +367,8 @@ rollback:
   return FALSE;
 }
 
+static GPtrArray *read_messages (AcLocalStore *store, sqlite3_stmt *s, GError **error);
+
 GPtrArray *
 ac_local_store_messages (AcLocalStore *store, const char *conv_id, gboolean is_group,
                          guint64 before_id, guint n, GError **error)
@@ -371,6 +381,39 @@ ac_local_store_messages (AcLocalStore *store, const char *conv_id, gboolean is_g
   sqlite3_bind_int64 (s, 3, n);
   if (before_id != 0)
     sqlite3_bind_int64 (s, 4, (sqlite3_int64) before_id);
+  return read_messages (store, s, error);
+}
+
+GPtrArray *
+ac_local_store_unshown_messages (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                                 guint n, GError **error)
+{
+  sqlite3_stmt *s = stmt (store, ST_MSG_UNSHOWN, error);
+  if (s == NULL)
+    return NULL;
+  sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+  sqlite3_bind_int64 (s, 3, n);
+  return read_messages (store, s, error);
+}
+
+guint
+ac_local_store_count_unshown (AcLocalStore *store, const char *conv_id, gboolean is_group)
+{
+  sqlite3_stmt *s = stmt (store, ST_UNSHOWN_COUNT, NULL);
+  if (s == NULL)
+    return 0;
+  sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+  guint n = sqlite3_step (s) == SQLITE_ROW ? (guint) sqlite3_column_int64 (s, 0) : 0;
+  sqlite3_reset (s);
+  return n;
+}
+
+/* Rows (server_id, ts, payload) of a bound statement → AcMessage*, in row order. */
+static GPtrArray *
+read_messages (AcLocalStore *store, sqlite3_stmt *s, GError **error)
+{
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
   int rc;
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)

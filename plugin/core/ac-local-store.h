@@ -52,6 +52,10 @@ gboolean   ac_local_store_commit_page (AcLocalStore *store, const char *conv_id,
 GPtrArray *ac_local_store_messages (AcLocalStore *store, const char *conv_id, gboolean is_group,
                                     guint64 before_id, guint n, GError **error);
 guint      ac_local_store_count_messages (AcLocalStore *store, const char *conv_id, gboolean is_group);
+/* The last n stored messages never shown in a window, oldest first; and how many there are. */
+GPtrArray *ac_local_store_unshown_messages (AcLocalStore *store, const char *conv_id,
+                                            gboolean is_group, guint n, GError **error);
+guint      ac_local_store_count_unshown (AcLocalStore *store, const char *conv_id, gboolean is_group);
 
 gboolean   ac_local_store_is_shown (AcLocalStore *store, guint64 id);
 gboolean   ac_local_store_mark_shown (AcLocalStore *store, guint64 id, GError **error);

@@ -304,15 +304,15 @@ test_backfill (void)
   g_assert_cmpstr (((AcMessage *) s.messages->pdata[29])->text, ==, "burst 69");
   g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 60);
 
-  /* Older history on demand: the 5 before the first sync's oldest. */
+  /* Older history on demand after a cap: the 5 the cap skipped, just below. */
   Waiter w = { 0 };
   ac_backfill_load_older_async (bf, "bob", FALSE, 5, NULL, got_result, &w);
   g_autoptr (GPtrArray) older = ac_backfill_load_older_finish (bf, run_until_done (&w), &error);
   g_clear_object (&w.result);
   g_assert_no_error (error);
   g_assert_cmpuint (older->len, ==, 5);
-  g_assert_cmpstr (((AcMessage *) older->pdata[0])->text, ==, "chat 35");
-  g_assert_cmpstr (((AcMessage *) older->pdata[4])->text, ==, "chat 39");
+  g_assert_cmpstr (((AcMessage *) older->pdata[0])->text, ==, "burst 35");
+  g_assert_cmpstr (((AcMessage *) older->pdata[4])->text, ==, "burst 39");
 
   g_ptr_array_unref (s.messages);
   g_object_unref (bf);

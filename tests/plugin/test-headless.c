@@ -217,7 +217,7 @@ test_resync (void)
   assert_line (g_list_nth_data (third, 26), "bob", "burst 15", PURPLE_MESSAGE_DELAYED | PURPLE_MESSAGE_RECV);
   assert_line (g_list_last (third)->data, "bob", "burst 44", PURPLE_MESSAGE_DELAYED | PURPLE_MESSAGE_RECV);
 
-  /* /history 5 loads the five before the first back-fill's oldest. */
+  /* /history 5 loads the five the cap skipped, just below the shown ones. */
   int handle;
   purple_signal_connect (purple_conversations_get_handle (), "wrote-im-msg", &handle,
                          PURPLE_CALLBACK (on_wrote), NULL);
@@ -228,8 +228,8 @@ test_resync (void)
     ;
   g_autoptr (GList) fourth = harness_history (im);
   g_assert_cmpuint (g_list_length (fourth), ==, 56 + 5);
-  g_assert_cmpstr (purple_conversation_message_get_message (g_list_nth_data (fourth, 56)), ==, "chat 5 &lt;b&gt;");
-  g_assert_cmpstr (purple_conversation_message_get_message (g_list_last (fourth)->data), ==, "chat 9 &lt;b&gt;");
+  g_assert_cmpstr (purple_conversation_message_get_message (g_list_nth_data (fourth, 56)), ==, "burst 10");
+  g_assert_cmpstr (purple_conversation_message_get_message (g_list_last (fourth)->data), ==, "burst 14");
   purple_signals_disconnect_by_handle (&handle);
 
   harness_quit ();
