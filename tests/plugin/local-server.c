@@ -120,6 +120,12 @@ local_server_import (LocalServer *srv, const char *json)
   return post_json (url, json_object_get_string_member (tok, "access_token"), json, 200);
 }
 
+void
+local_server_signal (LocalServer *srv, int sig)
+{
+  g_subprocess_send_signal (srv->proc, sig);
+}
+
 guint
 local_server_count_log (LocalServer *srv, const char *needle)
 {
@@ -130,4 +136,32 @@ local_server_count_log (LocalServer *srv, const char *needle)
   for (const char *p = text; (p = strstr (p, needle)) != NULL; p += strlen (needle))
     n++;
   return n;
+}
+
+void
+local_server_kill (LocalServer *srv)
+{
+  g_subprocess_force_exit (srv->proc);
+  g_subprocess_wait (srv->proc, NULL, NULL);
+}
+
+void
+local_server_restart (LocalServer *srv)
+{
+  g_subprocess_wait (srv->proc, NULL, NULL);
+  g_clear_object (&srv->proc);
+  g_autofree char *db = g_build_filename (srv->dir, "server.db", NULL);
+  const char *port = strrchr (srv->url, ':') + 1;
+  g_autofree char *listen = g_strconcat ("127.0.0.1:", port, NULL);
+  const char *argv[] = { SERVER_EXE, "--listen", listen, "--db", db, NULL };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_stderr_file_path (launcher, srv->log_path);
+  srv->proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_autoptr (GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (srv->proc));
+  g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_suffix (line, srv->url));
 }

@@ -3,6 +3,8 @@
 #include <glib/gstdio.h>
 
 static char *profile_dir;
+static gboolean keep_profile;
+static guint connect_timeout_ms = 30000;
 static gboolean signed_on, backfill_done, conn_error;
 static PurpleConnectionError last_reason;
 static char *last_description;
@@ -79,10 +81,33 @@ on_backfill_done (PurpleConnection *gc, gpointer data)
 static int handle;
 
 void
+harness_set_connect_timeout (guint ms)
+{
+  connect_timeout_ms = ms;
+}
+
+static void init_core (void);
+
+void
 harness_init (void)
 {
   profile_dir = g_dir_make_tmp ("ac-profile-XXXXXX", NULL);
   g_assert_nonnull (profile_dir);
+  keep_profile = FALSE;
+  init_core ();
+}
+
+void
+harness_init_in (const char *dir)
+{
+  profile_dir = g_strdup (dir);
+  keep_profile = TRUE;
+  init_core ();
+}
+
+static void
+init_core (void)
+{
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   purple_util_set_user_dir (profile_dir);
   purple_debug_set_enabled (g_getenv ("HARNESS_DEBUG") != NULL);
@@ -127,7 +152,8 @@ harness_quit (void)
 {
   purple_signals_disconnect_by_handle (&handle);
   purple_core_quit ();
-  remove_tree (profile_dir);
+  if (!keep_profile)
+    remove_tree (profile_dir);
   g_free (profile_dir);
   g_free (last_description);
 }
@@ -190,10 +216,10 @@ harness_connect (PurpleAccount *account, PurpleConnectionError *reason, char **d
   else
     purple_account_connect (account);
   guint id = g_timeout_add (10, check_done, NULL);
-  if (!harness_wait_flag (&done_or_error, 30000))
+  if (!harness_wait_flag (&done_or_error, connect_timeout_ms))
     {
       g_source_remove (id);
-      g_error ("neither signed on with back-fill nor an error within 30 s");
+      g_error ("neither signed on with back-fill nor an error within %u ms", connect_timeout_ms);
     }
   if (conn_error)
     {

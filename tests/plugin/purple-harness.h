@@ -7,6 +7,11 @@
 
 /* Temporary profile directory, plugin search path = PLUGIN_DIR (from meson). */
 void           harness_init (void);
+/* The same with a given profile directory, which harness_quit() leaves in place
+ * (a test that restarts a client on the same profile). */
+void           harness_init_in (const char *dir);
+/* How long harness_connect() waits (default 30 s). */
+void           harness_set_connect_timeout (guint ms);
 void           harness_quit (void);
 PurpleAccount *harness_account (const char *user, const char *password, const char *rest_url);
 /* Iterate the main loop until *flag or timeout_ms; returns *flag. */
