@@ -8,7 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-const START_TIMEOUT_MS = 10000;
+// SERVER_WRAPPER runs the server under a tool, e.g.
+//   SERVER_WRAPPER="valgrind --error-exitcode=99 --leak-check=full"
+// then a memory error fails the file's clean-shutdown test (exit code).
+const WRAPPER = (process.env.SERVER_WRAPPER ?? '').split(' ').filter(Boolean);
+const START_TIMEOUT_MS = WRAPPER.length ? 60000 : 10000;
 const LISTEN_RE = /^agora-local-server listening on (http:\/\/127\.0\.0\.1:(\d+))$/;
 
 const running = new Set();
@@ -41,7 +45,7 @@ export class ServerProcess {
   /** SIGTERM, wait for exit; returns {code, signal}. */
   async stop() {
     if (this.alive) this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 5000);
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), WRAPPER.length ? 60000 : 5000);
     const result = await this.exitPromise;
     clearTimeout(timer);
     running.delete(this.child);
@@ -66,7 +70,8 @@ export async function startServer({ args = [], seed } = {}) {
     writeFileSync(seedPath, JSON.stringify(seed));
     fullArgs.push('--seed', seedPath);
   }
-  const child = spawn(serverBinary(), fullArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...WRAPPER, serverBinary(), ...fullArgs];
+  const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
 
   const stderrTail = [];

@@ -53,6 +53,7 @@ test('POST /users: illegal names → 400 illegal_argument naming the user', asyn
 test('POST /users without a token is refused when registration is closed', async () => {
   const r = await ctx.app.call('POST', '/users', { body: { username: 'dave', password: PASSWORD } });
   assert.equal(r.status, 401, String(r));
+  assert.match(r.json.error_description, /^Open registration doesn't allow/);
   const t = await ctx.app.call('POST', '/token', { body: { grant_type: 'password', username: 'dave', password: PASSWORD } });
   assert.equal(t.status, 404, 'no user was created');
 });

@@ -126,6 +126,14 @@ test('errors: missing fields, wrong types, unreadable body', async () => {
   assert.equal((await history('alice', chatQueue('dave'))).length, 6, 'nothing deleted');
 });
 
+test('channel may be given as a full JID', async () => {
+  await ctx.app.sendText('dave', 'carol', 'hello carol');
+  const r = await delConv('carol', { channel: 'org1#app1_dave@easemob.com', type: 'chat', delete_roam: false });
+  assert.equal(r.status, 200, String(r));
+  assert.ok(!(await lists('carol')).cursor.includes('dave'));
+  assert.deepEqual(await history('carol', chatQueue('dave')), ['hello carol']);
+});
+
 test('deleting a conversation one does not have is idempotent (200) and touches nothing', async () => {
   const r = await delConv('dave', { channel: 'carol', type: 'chat', delete_roam: true });
   assert.equal(r.status, 200, String(r));

@@ -84,6 +84,7 @@ test('by ids: missing, empty or malformed id lists → 400', async () => {
     '?userId=alice&resource=x',
     '?userId=alice&msgIdList=&resource=x',
     '?userId=alice&msgIdList=abc&resource=x',
+    '?userId=alice&msgIdList=1,,2&resource=x',
     '?userId=alice&msgIdList=-1&resource=x',
     '?userId=alice&msgIdList=123456789012345678901234567890&resource=x',
     '?msgIdList=1&resource=x',

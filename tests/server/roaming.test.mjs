@@ -212,10 +212,10 @@ test('group history: members read it, userId filters by sender', async () => {
   for (const m of bobs.metas) assert.equal(m.body.from.name, 'bob');
 });
 
-test('a group id that is not a number or not a group: 400 or 404, with an error body', async () => {
-  for (const queue of ['notanumber@conference.easemob.com', '123456789@conference.easemob.com']) {
+test('a group id that is not a number → 400; unknown group or user → 404', async () => {
+  for (const [queue, status] of [['notanumber@conference.easemob.com', 400], ['123456789@conference.easemob.com', 404], ['ghost@easemob.com', 404]]) {
     const r = await ctx.app.roaming('alice', ctx.alice, { queue, start: -1, pull_number: 10 });
-    assert.ok(r.status === 400 || r.status === 404, `${queue}: ${r}`);
+    assert.equal(r.status, status, `${queue}: ${r}`);
     assert.equal(typeof r.json.error_description, 'string');
   }
 });
@@ -253,6 +253,9 @@ test('bad requests → 400 with an error body', async () => {
     { queue: chatQueue('bob'), pull_number: 'ten' },
     { queue: chatQueue('bob'), is_positive: 'yes' },
     { queue: chatQueue('bob'), msgType: 5 },
+    { queue: chatQueue('bob'), msgType: 'bogus' },
+    { queue: chatQueue('bob'), pull_number: 0 },
+    { queue: chatQueue('bob'), pull_number: -3 },
     { queue: chatQueue('bob'), startTime: 'yesterday' },
     [chatQueue('bob')],
   ];
