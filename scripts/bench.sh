@@ -2,12 +2,17 @@
 # Benchmarks that print figures (never pass/fail):
 #   server: import 100 users / 1,000 conversations / 100,000 messages, then
 #           history pages of 50 per second with 1 and 8 concurrent clients.
+#   plugin: back-fill of 10,000 messages over 100 conversations into a fresh
+#           profile by the headless libpurple client (wall, CPU, peak RSS, RSS
+#           growth, longest main-loop stall), next to a plain HTTP client and
+#           the official Web SDK fetching the same pages from the same server.
+#   scripts/bench.sh plugin   runs only the plugin section.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 BUILD=${BUILD:-build}
 [ -d "$BUILD" ] || meson setup "$BUILD"
-meson compile -C "$BUILD" agora-local-server server-bench >/dev/null
+meson compile -C "$BUILD" agora-local-server server-bench agorachat plugin-backfill >/dev/null
 
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -18,8 +23,38 @@ for _ in $(seq 100); do grep -q 'listening on' "$work/out" && break; sleep 0.05;
 url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/out")
 [ -n "$url" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
 
+if [ "${1:-}" != plugin ]; then
 echo "== server benchmark ($(nproc) cores, $url) =="
 "$BUILD/bench/server-bench" "$url/org1/app1" bench-id bench-secret
 size=$(du -cb "$work"/bench.db* | tail -1 | cut -f1)
 echo "database size: $((size / 1024 / 1024)) MiB ($size bytes, with WAL)"
 echo "server peak RSS: $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
+fi
+
+# ---- plugin ----
+# A second, fresh server: the plugin's figures must not depend on the 100k above.
+kill "$server_pid" 2>/dev/null || true
+wait "$server_pid" 2>/dev/null || true
+"$BUILD/server/agora-local-server" --listen 127.0.0.1:0 --db "$work/plugin.db" \
+  --client-id bench-id --client-secret bench-secret --max-body 16777216 >"$work/out2" 2>"$work/server2.log" &
+server_pid=$!
+for _ in $(seq 100); do grep -q 'listening on' "$work/out2" && break; sleep 0.05; done
+url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/out2")
+[ -n "$url" ] || { echo "server did not start"; cat "$work/server2.log"; exit 1; }
+sdk=()
+if command -v node >/dev/null && [ -d tests/sdk/node_modules/agora-chat ]; then
+  sdk=(node bench/plugin-sdk-history.mjs "$url" reader bench-pw 100)
+else
+  echo "(tests/sdk/node_modules missing: run npm ci in tests/sdk for the Web SDK figure)"
+fi
+echo
+echo "== plugin benchmark ($(nproc) cores, $url) =="
+"$BUILD/bench/plugin-backfill" "$url" bench-id bench-secret "${sdk[@]}"
+echo "server peak RSS (plugin run): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
+# Which side is the bottleneck: the server's own time (its request log) for
+# each client's 200 history pages: warm-up, plain HTTP, plugin, then the SDK.
+grep ' /org1/app1/users/reader/messageroaming 200 ' "$work/server2.log" | awk '
+  { gsub("ms", "", $4); seg = int((NR - 1) / 200); t[seg] += $4; n[seg]++ }
+  END { split("warm-up,plain HTTP,plugin,Web SDK", name, ",");
+        for (i = 0; i < 4; i++) if (n[i]) printf "server time serving the %-10s pages: %6.0f ms (%d pages)\n", name[i + 1], t[i], n[i] }'
+echo "(a client whose wall time is close to the server time for its pages waits on the server)"

@@ -1,0 +1,383 @@
+/* Plugin benchmark: the back-fill of 10,000 messages over 100 conversations
+ * from a running local server into a fresh profile, by the headless libpurple
+ * client with the built plugin.  Prints wall time, CPU time, peak RSS, RSS
+ * growth and the longest main-loop stall, next to the time a plain HTTP client
+ * needs for the same pages and (when given a command) the official Web SDK
+ * fetching the same history from the same server.  Prints figures; asserts
+ * only that the work was done (every message stored).
+ *   plugin-backfill URL CLIENT_ID CLIENT_SECRET [SDK_COMMAND...]
+ * URL is the server root (http://127.0.0.1:PORT); the app is org1#app1. */
+#include "purple-harness.h"
+#include "ac-local-store.h"
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#define N_CONVS 100
+#define PER_CONV 100
+#define PAGE 50
+#define CONCURRENCY 3 /* the plugin's back-fill runs 3 conversations at a time */
+#define READER "reader"
+#define PASSWORD "bench-pw"
+
+static char *base_url;
+
+/* ---- setup through the admin REST API ---- */
+
+static JsonObject *
+post (SoupSession *session, const char *path, const char *token, const char *body)
+{
+  g_autofree char *url = g_strconcat (base_url, path, NULL);
+  g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
+  if (token != NULL)
+    {
+      g_autofree char *auth = g_strconcat ("Bearer ", token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+    }
+  g_autoptr (GBytes) req = g_bytes_new (body, strlen (body));
+  soup_message_set_request_body_from_bytes (msg, "application/json", req);
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) reply = soup_session_send_and_read (session, msg, NULL, &error);
+  if (reply == NULL || soup_message_get_status (msg) != 200)
+    g_error ("POST %s: %s", path, error != NULL ? error->message : soup_message_get_reason_phrase (msg));
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (reply, NULL),
+                                   (gssize) g_bytes_get_size (reply), &error))
+    g_error ("POST %s: %s", path, error->message);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+static char *
+token_for (SoupSession *session, const char *body)
+{
+  g_autoptr (JsonObject) r = post (session, "/org1/app1/token", NULL, body);
+  return g_strdup (json_object_get_string_member (r, "access_token"));
+}
+
+static void
+import_data (SoupSession *session, const char *client_id, const char *secret)
+{
+  g_autofree char *cred = g_strdup_printf ("{\"grant_type\":\"client_credentials\",\"client_id\":\"%s\","
+                                           "\"client_secret\":\"%s\"}", client_id, secret);
+  g_autofree char *admin = token_for (session, cred);
+  GString *s = g_string_new ("{\"users\":[{\"username\":\"" READER "\",\"password\":\"" PASSWORD "\"}");
+  for (guint c = 0; c < N_CONVS; c++)
+    g_string_append_printf (s, ",{\"username\":\"peer%03u\",\"password\":\"x\",\"nickname\":\"Peer %u\"}", c, c);
+  g_string_append (s, "],\"messages\":[");
+  for (guint c = 0; c < N_CONVS; c++)
+    for (guint i = 0; i < PER_CONV; i++)
+      {
+        g_autofree char *peer = g_strdup_printf ("peer%03u", c);
+        gboolean mine = i % 4 == 3; /* some sent by the reader from another device */
+        g_string_append_printf (s, "%s{\"from\":\"%s\",\"to\":\"%s\",\"type\":\"chat\",\"age_ms\":%u,"
+                                "\"body\":{\"type\":\"txt\",\"msg\":\"message %u of conversation %u, "
+                                "long enough to look like a real line of chat\"}}",
+                                c || i ? "," : "", mine ? READER : peer, mine ? peer : READER,
+                                90000000 - c * 100000 - i * 100, i, c);
+      }
+  g_string_append (s, "]}");
+  g_autoptr (JsonObject) r = post (session, "/org1/app1/import", admin, s->str);
+  g_string_free (s, TRUE);
+  (void) r;
+}
+
+/* ---- the plain HTTP client: the same pages, 3 conversations at a time ---- */
+
+typedef struct {
+  SoupSession *session;
+  char        *token;
+  guint        next_conv;
+  guint        active;
+  guint        pages;
+  guint        messages;
+  GMainLoop   *loop;
+} Plain;
+
+typedef struct {
+  Plain *plain;
+  guint  conv;
+} PlainWalk;
+
+static void plain_fetch (PlainWalk *w, const char *start);
+
+static void
+plain_start_next (Plain *p)
+{
+  while (p->active < CONCURRENCY && p->next_conv < N_CONVS)
+    {
+      PlainWalk *w = g_new0 (PlainWalk, 1);
+      w->plain = p;
+      w->conv = p->next_conv++;
+      p->active++;
+      plain_fetch (w, NULL);
+    }
+  if (p->active == 0)
+    g_main_loop_quit (p->loop);
+}
+
+static void
+on_plain_page (GObject *source, GAsyncResult *result, gpointer data)
+{
+  PlainWalk *w = data;
+  Plain *p = w->plain;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  if (body == NULL)
+    g_error ("plain client: %s", error->message);
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
+                                   (gssize) g_bytes_get_size (body), &error))
+    g_error ("plain client: %s", error->message);
+  JsonObject *d = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "data");
+  JsonArray *msgs = json_object_get_array_member (d, "msgs");
+  p->pages++;
+  p->messages += json_array_get_length (msgs);
+  const char *next = json_object_has_member (d, "next_key")
+    ? json_node_get_string (json_object_get_member (d, "next_key")) : NULL;
+  gboolean last = json_object_has_member (d, "is_last") && json_object_get_boolean_member (d, "is_last");
+  if (!last && next != NULL && g_ascii_isdigit (*next) && json_array_get_length (msgs) > 0)
+    {
+      plain_fetch (w, next);
+      return;
+    }
+  g_free (w);
+  p->active--;
+  plain_start_next (p);
+}
+
+static void
+plain_fetch (PlainWalk *w, const char *start)
+{
+  Plain *p = w->plain;
+  g_autofree char *url = g_strconcat (base_url, "/org1/app1/users/" READER "/messageroaming", NULL);
+  g_autofree char *body = g_strdup_printf ("{\"queue\":\"peer%03u@easemob.com\",\"start\":%s%s%s,"
+                                           "\"pull_number\":%u,\"is_positive\":false,\"msgType\":\"\","
+                                           "\"end\":-1,\"startTime\":null,\"endTime\":null,\"userId\":null}",
+                                           w->conv, start ? "\"" : "", start ? start : "-1",
+                                           start ? "\"" : "", PAGE);
+  SoupMessage *msg = soup_message_new ("POST", url);
+  g_autofree char *auth = g_strconcat ("Bearer ", p->token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (msg), "Authorization", auth);
+  g_autoptr (GBytes) req = g_bytes_new (body, strlen (body));
+  soup_message_set_request_body_from_bytes (msg, "application/json", req);
+  soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
+  soup_session_send_and_read_async (p->session, msg, G_PRIORITY_DEFAULT, NULL, on_plain_page, w);
+  g_object_unref (msg);
+}
+
+static double
+plain_run (SoupSession *session, const char *token, guint *pages, guint *messages)
+{
+  Plain p = { .session = session, .token = (char *) token, .loop = g_main_loop_new (NULL, FALSE) };
+  gint64 t0 = g_get_monotonic_time ();
+  plain_start_next (&p);
+  g_main_loop_run (p.loop);
+  g_main_loop_unref (p.loop);
+  *pages = p.pages;
+  *messages = p.messages;
+  return (g_get_monotonic_time () - t0) / 1000.0;
+}
+
+/* ---- process figures ---- */
+
+static long
+status_kb (const char *key)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents ("/proc/self/status", &text, NULL, NULL))
+    return -1;
+  const char *p = strstr (text, key);
+  return p != NULL ? strtol (p + strlen (key) + 1, NULL, 10) : -1;
+}
+
+static double
+cpu_ms (void)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0
+         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0;
+}
+
+/* The longest time the main loop did not get round to a high-priority 1 ms
+ * timer: what a user would feel as a frozen window. */
+typedef struct {
+  gint64 last, last_cpu;
+  gint64 max_gap, max_gap_cpu; /* the longest gap (wall) and the CPU this thread used in it */
+  gint64 max_cpu;              /* the most CPU this thread used between two ticks */
+  guint  ticks;
+} Stall;
+
+static gint64
+thread_cpu_us (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return ts.tv_sec * G_USEC_PER_SEC + ts.tv_nsec / 1000;
+}
+
+/* A gap's wall time minus the main thread's CPU in it is time the kernel gave
+ * to other processes (the server, other load): it tells our work from the
+ * machine's. */
+static gboolean
+stall_tick (gpointer data)
+{
+  Stall *s = data;
+  gint64 now = g_get_monotonic_time (), cpu = thread_cpu_us ();
+  if (s->last != 0)
+    {
+      if (now - s->last > s->max_gap)
+        {
+          s->max_gap = now - s->last;
+          s->max_gap_cpu = cpu - s->last_cpu;
+        }
+      s->max_cpu = MAX (s->max_cpu, cpu - s->last_cpu);
+    }
+  s->last = now;
+  s->last_cpu = cpu;
+  s->ticks++;
+  return G_SOURCE_CONTINUE;
+}
+
+static gint64 signed_on_at;
+
+static void
+on_signed_on (PurpleConnection *gc, gpointer data)
+{
+  signed_on_at = g_get_monotonic_time ();
+}
+
+static const char *
+load_average (void)
+{
+  static char text[64];
+  FILE *f = fopen ("/proc/loadavg", "r");
+  if (f == NULL || fgets (text, sizeof text, f) == NULL)
+    g_strlcpy (text, "?\n", sizeof text);
+  if (f != NULL)
+    fclose (f);
+  return text;
+}
+
+static char *
+run_sdk (char **argv, double *ms)
+{
+  g_autofree char *out = NULL, *err = NULL;
+  int status = 0;
+  g_autoptr (GError) error = NULL;
+  if (!g_spawn_sync (NULL, argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error))
+    return g_strdup_printf ("not run: %s", error->message);
+  if (!g_spawn_check_wait_status (status, NULL))
+    return g_strdup_printf ("failed: %s", err != NULL ? g_strstrip (err) : "");
+  const char *p = out != NULL ? strstr (out, "sdk_ms=") : NULL;
+  if (p == NULL)
+    return g_strdup_printf ("no figure in: %s", out != NULL ? out : "");
+  *ms = g_ascii_strtod (p + strlen ("sdk_ms="), NULL);
+  return g_strdup (g_strstrip (out));
+}
+
+int
+main (int argc, char **argv)
+{
+  if (argc < 4)
+    {
+      fprintf (stderr, "usage: %s URL CLIENT_ID CLIENT_SECRET [SDK_COMMAND...]\n", argv[0]);
+      return 2;
+    }
+  base_url = argv[1];
+  g_autoptr (SoupSession) session = soup_session_new ();
+  gint64 t = g_get_monotonic_time ();
+  import_data (session, argv[2], argv[3]);
+  printf ("imported %u messages over %u conversations in %.1f s\n", N_CONVS * PER_CONV, N_CONVS,
+          (g_get_monotonic_time () - t) / 1e6);
+
+  g_autofree char *cred = g_strdup_printf ("{\"grant_type\":\"password\",\"username\":\"" READER
+                                           "\",\"password\":\"" PASSWORD "\"}");
+  g_autofree char *token = token_for (session, cred);
+  guint pages = 0, msgs = 0;
+  plain_run (session, token, &pages, &msgs); /* warm-up: the server's caches, like any later reader */
+  double plain_ms = plain_run (session, token, &pages, &msgs);
+  printf ("plain HTTP client: %u pages, %u messages in %.0f ms (3 conversations at a time, JSON parsed)\n",
+          pages, msgs, plain_ms);
+
+  /* The headless client on a fresh profile. */
+  harness_init ();
+  harness_set_connect_timeout (600000);
+  PurpleAccount *acc = harness_account (READER, PASSWORD, base_url);
+  purple_account_set_string (acc, "history_on_signin", "latest");
+  purple_account_set_int (acc, "history_latest_n", PER_CONV);
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+  long rss0 = status_kb ("VmRSS:");
+  Stall stall = { 0 };
+  guint tid = g_timeout_add_full (G_PRIORITY_HIGH, 1, stall_tick, &stall, NULL);
+  int h;
+  purple_signal_connect (purple_connections_get_handle (), "signed-on", &h,
+                         PURPLE_CALLBACK (on_signed_on), NULL);
+  double cpu0 = cpu_ms ();
+  gint64 t0 = g_get_monotonic_time ();
+  if (!harness_connect (acc, NULL, NULL))
+    g_error ("the client could not sign in");
+  gint64 t1 = g_get_monotonic_time ();
+  double wall_ms = (t1 - t0) / 1000.0;
+  double signin_ms = (signed_on_at - t0) / 1000.0;
+  purple_signals_disconnect_by_handle (&h);
+  double cpu = cpu_ms () - cpu0;
+  g_source_remove (tid);
+  long rss1 = status_kb ("VmRSS:");
+  long hwm = status_kb ("VmHWM:");
+
+  /* The work was done: every message is in the store. */
+  g_autofree char *dir = g_build_filename (purple_user_dir (), "agorachat", NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  guint stored = 0;
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".db"))
+      {
+        g_autofree char *path = g_build_filename (dir, name, NULL);
+        g_autoptr (GError) error = NULL;
+        g_autoptr (AcLocalStore) store = ac_local_store_open (path, &error);
+        for (guint c = 0; store != NULL && c < N_CONVS; c++)
+          {
+            g_autofree char *peer = g_strdup_printf ("peer%03u", c);
+            stored += ac_local_store_count_messages (store, peer, FALSE);
+          }
+      }
+  harness_quit ();
+
+  printf ("plugin back-fill (headless libpurple, fresh profile): %u messages stored\n", stored);
+  printf ("  wall time           %8.0f ms   (target: within 2x plain HTTP = %.0f ms) %s\n", wall_ms,
+          2 * plain_ms, wall_ms <= 2 * plain_ms ? "ok" : "MISSED");
+  printf ("    of which sign-in + conversation list + buddy list %.0f ms, history %.0f ms\n",
+          signin_ms, wall_ms - signin_ms);
+  printf ("  CPU time            %8.0f ms   (user+system, whole process)\n", cpu);
+  printf ("  peak RSS            %8.1f MB\n", hwm / 1024.0);
+  printf ("  RSS growth          %8.1f MB   (target < 30 MB) %s\n", (rss1 - rss0) / 1024.0,
+          (rss1 - rss0) < 30 * 1024 ? "ok" : "MISSED");
+  printf ("  longest loop stall  %8.1f ms   (target < 20 ms) %s  [%u ticks of a 1 ms high-priority timer]\n",
+          stall.max_gap / 1000.0, stall.max_gap < 20000 ? "ok" : "MISSED", stall.ticks);
+  printf ("    main-thread CPU in that stall %.1f ms (the rest: the kernel ran other processes);"
+          " most CPU between two ticks %.1f ms\n", stall.max_gap_cpu / 1000.0, stall.max_cpu / 1000.0);
+  printf ("    load average at the end: %s", load_average ());
+  if (stored != N_CONVS * PER_CONV)
+    printf ("  WARNING: expected %u messages in the store\n", N_CONVS * PER_CONV);
+
+  double sdk_ms = -1;
+  g_autofree char *sdk_out = NULL;
+  if (argc > 4)
+    sdk_out = run_sdk (argv + 4, &sdk_ms);
+  printf ("\nsame history, same server, same run (%u conversations x %u messages, pages of %u):\n",
+          N_CONVS, PER_CONV, PAGE);
+  printf ("  %-34s %8.0f ms\n", "plain HTTP client (C, libsoup)", plain_ms);
+  printf ("  %-34s %8.0f ms\n", "plugin (libpurple, store + UI)", wall_ms);
+  if (sdk_ms >= 0)
+    printf ("  %-34s %8.0f ms   (%s)\n", "official Web SDK 1.4.0 (Node)", sdk_ms, sdk_out);
+  else if (sdk_out != NULL)
+    printf ("  %-34s %s\n", "official Web SDK 1.4.0 (Node)", sdk_out);
+  return stored == N_CONVS * PER_CONV ? 0 : 1;
+}
