@@ -342,3 +342,35 @@ ac_purple_history_unregister (void)
   purple_signals_disconnect_by_handle (ac_purple_plugin ());
   conversations_hooked = FALSE;
 }
+
+/* After a remote deletion (R5): the open window forgets what it showed,
+ * shows again what the store still has (at least as many lines as before),
+ * then says how many messages went. */
+void
+ac_purple_history_after_delete (AcAccount *acc, const char *conv_id, gboolean is_group,
+                                guint n_deleted)
+{
+  PurpleConversation *conv = find_conversation (acc, conv_id, is_group);
+  if (conv == NULL)
+    return;
+  guint n = g_list_length (purple_conversation_get_message_history (conv));
+  n = MAX (n, (guint) purple_account_get_int (acc->account, AC_OPT_HISTORY_N, HISTORY_DEFAULT_N));
+  purple_conversation_clear_message_history (conv);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) stored = ac_local_store_messages (acc->store, conv_id, is_group, 0,
+                                                          MAX (n, 1), &error);
+  if (stored == NULL)
+    purple_debug_warning ("agorachat", "%s\n", error->message);
+  for (guint i = 0; stored != NULL && i < stored->len; i++)
+    {
+      const AcMessage *msg = stored->pdata[i];
+      write_one (acc, conv, msg);
+      if (!ac_local_store_mark_shown (acc->store, msg->id, NULL))
+        purple_debug_warning ("agorachat", "cannot mark a message shown\n");
+    }
+  g_autofree char *line = g_strdup_printf (
+    g_dngettext (GETTEXT_PACKAGE, "%u message was deleted from the server",
+                 "%u messages were deleted from the server", n_deleted), n_deleted);
+  purple_conversation_write (conv, NULL, line, PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NO_LOG,
+                             time (NULL));
+}

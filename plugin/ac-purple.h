@@ -62,6 +62,8 @@ void     ac_purple_history_write (AcAccount *acc, const char *conv_id, gboolean 
                                   GPtrArray *messages);
 void     ac_purple_history_note_capped (AcAccount *acc, const char *conv_id, gboolean is_group);
 void     ac_purple_history_show_stored (AcAccount *acc, PurpleConversation *conv);
+void     ac_purple_history_after_delete (AcAccount *acc, const char *conv_id, gboolean is_group,
+                                         guint n_deleted);
 void     ac_purple_history_mark_unread (AcAccount *acc, const char *conv_id, gboolean is_group,
                                         const AcMessage *latest);
 gboolean ac_purple_history_load_older (AcAccount *acc, PurpleConversation *conv, guint n);

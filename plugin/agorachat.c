@@ -1,5 +1,6 @@
 /* Plugin registration: protocol info, account options, translations. */
 #include "ac-purple.h"
+#include "ac-purple-delete.h"
 
 #include <locale.h>
 
@@ -53,6 +54,14 @@ remove_buddy (PurpleConnection *gc, PurpleBuddy *buddy, PurpleGroup *group)
 {
 }
 
+/* Pidgin shows these in the buddy list and in Conversation → More, Finch
+ * in its buddy-list context menu. */
+static GList *
+blist_node_menu (PurpleBlistNode *node)
+{
+  return g_list_concat (ac_purple_history_node_menu (node), ac_purple_delete_node_menu (node));
+}
+
 static PurplePluginProtocolInfo prpl_info = {
   .options = OPT_PROTO_CHAT_TOPIC,
   .icon_spec = NO_BUDDY_ICONS,
@@ -69,7 +78,7 @@ static PurplePluginProtocolInfo prpl_info = {
   .remove_buddy = remove_buddy,
   .join_chat = ac_purple_join_chat,
   .get_chat_name = ac_purple_get_chat_name,
-  .blist_node_menu = ac_purple_history_node_menu,
+  .blist_node_menu = blist_node_menu,
   .struct_size = sizeof (PurplePluginProtocolInfo),
 };
 
@@ -77,6 +86,8 @@ static gboolean
 plugin_load (PurplePlugin *plugin)
 {
   ac_purple_history_register (plugin);
+  ac_purple_commands_register ();
+  ac_purple_delete_register_signals (plugin);
   /* Emitted when a sign-in's back-fill has finished (tests wait for it). */
   purple_signal_register (plugin, "agorachat-backfill-done", purple_marshal_VOID__POINTER, NULL, 1,
                           purple_value_new (PURPLE_TYPE_SUBTYPE, PURPLE_SUBTYPE_CONNECTION));
@@ -87,6 +98,7 @@ static gboolean
 plugin_unload (PurplePlugin *plugin)
 {
   ac_purple_history_unregister ();
+  ac_purple_commands_unregister ();
   purple_signals_unregister_by_instance (plugin);
   return TRUE;
 }
