@@ -64,6 +64,16 @@ write_one (AcAccount *acc, PurpleConversation *conv, const AcMessage *msg)
   time_t when = (time_t) (msg->timestamp / 1000);
   g_autofree char *text = ac_message_describe (msg);
   g_autofree char *html = purple_markup_escape_text (text, -1);
+  /* Non-text bodies: the line says what it is; the link lets one open it. */
+  g_autofree char *link = msg->type != AC_BODY_TEXT
+    ? ac_api_attachment_url (acc->api, msg->url, msg->secret) : NULL;
+  if (link != NULL)
+    {
+      g_autofree char *href = g_markup_escape_text (link, -1);
+      char *with_link = g_strdup_printf ("%s <a href=\"%s\">%s</a>", html, href, href);
+      g_free (html);
+      html = with_link;
+    }
   const char *who = msg->from != NULL ? msg->from : "";
 
   if (purple_conversation_get_type (conv) == PURPLE_CONV_TYPE_IM)

@@ -91,6 +91,29 @@ const char *ac_api_get_username (AcApi *api) { return api->username; }
 const char *ac_api_get_app_key (AcApi *api) { return api->app_key; }
 const char *ac_api_get_rest_url (AcApi *api) { return api->rest_url; }
 
+/* §3.4: the SDK shows an attachment at {api} + the path of its url +
+ * ?em-redirect=true&share-secret=<secret>, whatever host the url names (the
+ * stored host may be an internal one). */
+char *
+ac_api_attachment_url (AcApi *api, const char *url, const char *secret)
+{
+  if (url == NULL || *url == '\0' || api->rest_url == NULL)
+    return NULL;
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL);
+  const char *path = uri != NULL ? g_uri_get_path (uri) : NULL;
+  if (path == NULL || *path != '/')
+    return NULL;
+  GString *out = g_string_new (api->rest_url);
+  g_string_append (out, path);
+  g_string_append (out, "?em-redirect=true");
+  if (secret != NULL && *secret != '\0')
+    {
+      g_autofree char *escaped = g_uri_escape_string (secret, NULL, FALSE);
+      g_string_append_printf (out, "&share-secret=%s", escaped);
+    }
+  return g_string_free (out, FALSE);
+}
+
 void
 ac_api_set_rest_url (AcApi *api, const char *rest_url)
 {

@@ -21,6 +21,9 @@ const char *ac_api_get_app_key (AcApi *api);
 /* REST base, e.g. "https://a61.chat.agora.io" (a trailing '/' is dropped). */
 void        ac_api_set_rest_url (AcApi *api, const char *rest_url);
 const char *ac_api_get_rest_url (AcApi *api);
+/* An attachment's link as the SDK builds it (§3.4): REST base + the path of
+ * url + ?em-redirect=true&share-secret=…; NULL without a usable url. */
+char       *ac_api_attachment_url (AcApi *api, const char *url, const char *secret);
 /* Kept in memory for the re-sign-in after a 401; never logged. */
 void        ac_api_set_password (AcApi *api, const char *password);
 

@@ -3,7 +3,8 @@
  *  - 1,000 new messages with the cap at 500, then /history;
  *  - the client process killed in the middle of a back-fill, then restarted;
  *  - the token expiring in the middle of a back-fill;
- *  - the server stalled for 30 s (SIGSTOP) while the back-fill runs. */
+ *  - the server stalled for 30 s (SIGSTOP) while the back-fill runs;
+ *  - non-text bodies shown as readable lines with their links. */
 #include "local-server.h"
 #include "purple-harness.h"
 #include "ac-local-store.h"
@@ -346,6 +347,52 @@ test_stall (void)
   local_server_stop (stalled);
 }
 
+/* ---- non-text bodies: a readable line with what is known, never dropped ---- */
+
+static void
+test_attachments (void)
+{
+  const char *seed =
+    "{\"users\":[{\"username\":\"alice\",\"password\":\"pw-a\"},{\"username\":\"bob\",\"password\":\"pw-b\"}],"
+    "\"messages\":["
+    "{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":70000,\"body\":{\"type\":\"img\","
+    "\"url\":\"https://internal.example:8443/org1/app1/chatfiles/img-1\",\"secret\":\"s1\",\"filename\":\"cat.png\","
+    "\"size\":{\"width\":800,\"height\":600},\"file_length\":2048}},"
+    "{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":60000,\"body\":{\"type\":\"file\","
+    "\"url\":\"http://x/org1/app1/chatfiles/f-2\",\"secret\":\"s 2\",\"filename\":\"plan.pdf\",\"file_length\":1048576}},"
+    "{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":50000,\"body\":{\"type\":\"audio\","
+    "\"url\":\"http://x/org1/app1/chatfiles/a-3\",\"filename\":\"v.amr\",\"length\":7}},"
+    "{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":40000,\"body\":{\"type\":\"video\","
+    "\"url\":\"http://x/org1/app1/chatfiles/v-4\",\"filename\":\"clip.mp4\",\"length\":12}},"
+    "{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":30000,\"body\":{\"type\":\"loc\","
+    "\"addr\":\"Main St 1\",\"buildingName\":\"Cafe\",\"lat\":1.5,\"lng\":2.25}},"
+    "{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":20000,\"body\":{\"type\":\"custom\","
+    "\"customEvent\":\"gift\"}}]}";
+  LocalServer *srv = local_server_start (seed, NULL);
+  harness_init ();
+  PurpleAccount *acc = harness_account ("alice", "pw-a", local_server_url (srv));
+  g_assert_true (harness_connect (acc, NULL, NULL));
+  PurpleConversation *im = purple_conversation_new (PURPLE_CONV_TYPE_IM, acc, "bob");
+  g_autoptr (GList) lines = harness_history (im);
+  g_assert_cmpuint (g_list_length (lines), ==, 6);
+  const char *url = local_server_url (srv);
+  g_autofree char *img = g_strdup_printf ("[Image] cat.png 800×600 <a href=\"%s/org1/app1/chatfiles/img-1"
+                                          "?em-redirect=true&amp;share-secret=s1\">", url);
+  g_autofree char *file = g_strdup_printf ("[File] plan.pdf (1.0\u00a0MB) <a href=\"%s/org1/app1/chatfiles/f-2"
+                                           "?em-redirect=true&amp;share-secret=s%%202\">", url);
+  const char *want[] = { img, file, "[Voice] 7 s <a href=", "[Video] clip.mp4 12 s <a href=",
+                         "[Location] Cafe Main St 1 (1.500000, 2.250000)", "[Custom] gift" };
+  guint i = 0;
+  for (GList *l = lines; l != NULL; l = l->next, i++)
+    {
+      const char *text = purple_conversation_message_get_message (l->data);
+      g_test_message ("line %u: %s", i, text);
+      g_assert_true (g_str_has_prefix (text, want[i]));
+    }
+  harness_quit ();
+  local_server_stop (srv);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -357,6 +404,7 @@ main (int argc, char **argv)
   g_test_add_func ("/roaming/killed-restart", test_killed_restart);
   g_test_add_func ("/roaming/expired-token", test_expired_token);
   g_test_add_func ("/roaming/stall-30s", test_stall);
+  g_test_add_func ("/roaming/attachments", test_attachments);
   int rc = g_test_run ();
   g_free (self_exe);
   return rc;
