@@ -132,6 +132,22 @@ ac_purple_history_write (AcAccount *acc, const char *conv_id, gboolean is_group,
   write_messages (acc, conv, messages);
 }
 
+/* An open window learns that its history is incomplete; the next sign-in
+ * walks it again (its cursor did not move). */
+void
+ac_purple_history_note_failed (AcAccount *acc, const char *conv_id, gboolean is_group,
+                               const GError *error)
+{
+  PurpleConversation *conv = find_conversation (acc, conv_id, is_group);
+  if (conv == NULL)
+    return;
+  g_autofree char *text = g_strdup_printf (
+    _("The history of this conversation could not be loaded (%s); it will be fetched again at the "
+      "next sign-in."), error->message);
+  purple_conversation_write (conv, NULL, text, PURPLE_MESSAGE_ERROR | PURPLE_MESSAGE_NO_LOG,
+                             time (NULL));
+}
+
 /* The buddy's status text / tooltip says how many stored messages were never
  * shown, and the latest one; opening the conversation clears it. */
 void

@@ -146,6 +146,7 @@ static void
 on_sync_failed (AcBackfill *bf, const char *id, gboolean is_group, GError *error, gpointer user_data)
 {
   purple_debug_warning ("agorachat", "history of %s could not be fetched: %s\n", id, error->message);
+  ac_purple_history_note_failed (user_data, id, is_group, error);
 }
 
 static void

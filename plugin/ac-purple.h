@@ -67,6 +67,8 @@ void     ac_purple_history_after_delete (AcAccount *acc, const char *conv_id, gb
 void     ac_purple_history_mark_unread (AcAccount *acc, const char *conv_id, gboolean is_group,
                                         const AcMessage *latest);
 gboolean ac_purple_history_load_older (AcAccount *acc, PurpleConversation *conv, guint n);
+void     ac_purple_history_note_failed (AcAccount *acc, const char *conv_id, gboolean is_group,
+                                        const GError *error);
 GList   *ac_purple_history_node_menu (PurpleBlistNode *node);
 void     ac_purple_history_register (PurplePlugin *plugin);
 void     ac_purple_history_hook_conversations (void);
