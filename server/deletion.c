@@ -6,6 +6,7 @@
 #include "conv-ref.h"
 #include "ac-id.h"
 #include "ac-jid.h"
+#include "msync-server.h"
 
 #define MAX_DELETE_IDS 50
 
@@ -92,6 +93,9 @@ deletion_by_ids (Request *req)
     reply_gerror (req, error);
     return;
   }
+  msync_notify_roaming_delete (req->server->msync, req->app_id, req->app_key,
+                               request_capture (req, "u"), request_query (req, "resource"),
+                               ref.chat_type, ref.peer, (const guint64 *) ids->data, ids->len, 0);
   reply_ok (req, FALSE);
 }
 
@@ -120,6 +124,9 @@ deletion_by_time (Request *req)
     reply_gerror (req, error);
     return;
   }
+  msync_notify_roaming_delete (req->server->msync, req->app_id, req->app_key,
+                               request_capture (req, "u"), request_query (req, "resource"),
+                               ref.chat_type, ref.peer, NULL, 0, (gint64) before);
   reply_ok (req, FALSE);
 }
 
@@ -186,6 +193,8 @@ deletion_conversation (Request *req)
     reply_gerror (req, error);
     return;
   }
+  msync_notify_conversation_deleted (req->server->msync, req->app_id, req->app_key, user,
+                                     request_query (req, "resource"), chat_type, ref.peer);
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "result");
   json_builder_add_string_value (b, "ok");

@@ -57,5 +57,8 @@ rest_message_insert (Store *store, gint64 app, const char *from, const char *to,
   msg->chat_type = chat_type;
   if (!store_message_insert (store, app, msg, error))
     return NULL;
+  /* Online devices hear of it over MSYNC; only sends stamped "now" are live
+   * (imported history goes to offline queues neither). */
+  store_message_announce (store, app, msg, timestamp <= 0);
   return g_steal_pointer (&msg);
 }

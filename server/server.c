@@ -4,6 +4,7 @@
 #include "import.h"
 #include "json-args.h"
 #include "ac-jid.h"
+#include "msync-server.h"
 
 #include <gio/gio.h>
 
@@ -174,6 +175,9 @@ server_new (ServerConfig *config, GError **error)
   soup_server_add_handler (server->soup, NULL, router_handle, server, NULL);
   g_signal_connect (server->soup, "request-started", G_CALLBACK (on_request_started), NULL);
   g_signal_connect (server->soup, "request-finished", G_CALLBACK (on_request_finished), NULL);
+  server->msync = msync_server_new (server, error);
+  if (server->msync == NULL)
+    return NULL;
   if (!start_listening (server, error))
     return NULL;
   return g_steal_pointer (&server);
@@ -184,6 +188,7 @@ server_free (Server *server)
 {
   if (server == NULL)
     return;
+  g_clear_pointer (&server->msync, msync_server_free);
   if (server->soup != NULL) {
     soup_server_disconnect (server->soup);
     g_object_unref (server->soup);

@@ -15,6 +15,7 @@ typedef struct _Server {
   char         *host;         /* what we listen on, for URLs we hand out */
   guint16       port;
   char         *base_url;     /* "http://host:port" */
+  struct _MsyncServer *msync; /* owned: the MSYNC WebSocket endpoint */
 } Server;
 
 /* Opens the store, registers the configured apps, loads the seed file and

@@ -48,6 +48,16 @@ typedef enum {
   STMT_HIDE_ALL_SET,
   STMT_HIDE_ALL_DROP,
   STMT_COUNT_MESSAGES,
+  /* store-msync.c */
+  STMT_MSYNC_ENQUEUE,
+  STMT_MSYNC_BATCH,
+  STMT_MSYNC_ACK,
+  STMT_MSYNC_UNREAD,
+  STMT_MSYNC_CLAIM,
+  STMT_MSYNC_CLAIM_DROP,
+  STMT_MSYNC_RELEASE,
+  STMT_MSYNC_RELEASE_DROP,
+  STMT_MSYNC_PURGE,
   N_STMTS
 } StoreStmtSlot;
 
@@ -58,6 +68,9 @@ struct _Store {
   gboolean      doomed;         /* an inner level rolled back: the outer commit must fail */
   guint64       last_msg_id;    /* highest message id issued or stored */
   guint64       last_group_id;
+  /* store_message_announce() tells it about messages entering through REST */
+  StoreMessageObserver observer;
+  gpointer      observer_data;
 };
 
 /* A reset statement from the cache (prepared on first use), or NULL with *error set. */

@@ -163,4 +163,50 @@ gboolean store_set_max_size (Store *store, gint64 max_bytes, GError **error);
 /* Size figures for the benchmark. */
 gint64   store_count_messages (Store *store, gint64 app);
 
+/* ---- MSYNC delivery queues (store-msync.c) ----
+ * What the WebSocket side still has to hand to a device: packed Meta
+ * protobufs in named queues (the queue JID in string form, e.g.
+ * "bob@easemob.com", "alice@easemob.com/res", "42@conference.easemob.com").
+ * Rows belong to one device (`resource`) or, with resource "", to the user
+ * as a whole (taken over by the next device that logs in).  Every row has a
+ * sequence number that only grows: it is the pull cursor (nextKey). */
+gboolean store_msync_init (Store *store, GError **error);
+/* Queues one item; a second item with the same (ns, item_id) for the same
+ * device is ignored.  *seq (may be NULL) gets its sequence number, 0 when ignored. */
+gboolean store_msync_enqueue (Store *store, gint64 app, const char *user, const char *resource,
+                              const char *queue, gint ns, guint64 item_id, GBytes *meta,
+                              guint64 *seq, GError **error);
+/* Up to `limit` items of one queue in order (GBytes* packed Metas); *last_seq =
+ * sequence number of the last one (0 when none). */
+GPtrArray *store_msync_batch (Store *store, gint64 app, const char *user, const char *resource,
+                              const char *queue, guint limit, guint64 *last_seq, GError **error);
+/* Acknowledges (drops) the items of one queue up to and including `upto`. */
+gboolean store_msync_ack (Store *store, gint64 app, const char *user, const char *resource,
+                          const char *queue, guint64 upto, GError **error);
+typedef struct {
+  char  *queue;
+  guint  n;
+} StoreMsyncQueue;
+void       store_msync_queue_free (StoreMsyncQueue *q);
+/* The device's non-empty queues, oldest first. */
+GPtrArray *store_msync_unread (Store *store, gint64 app, const char *user, const char *resource,
+                               GError **error);
+/* The device takes over the user-level ("") items, except those of queue
+ * `skip_queue` (copies of the device's own messages), which are dropped. */
+gboolean store_msync_claim (Store *store, gint64 app, const char *user, const char *resource,
+                            const char *skip_queue, GError **error);
+/* The device's unacknowledged items go back to the user level. */
+gboolean store_msync_release (Store *store, gint64 app, const char *user, const char *resource,
+                              GError **error);
+/* Drops items queued before `before_ms`; returns how many, -1 on error. */
+gint64   store_msync_purge (Store *store, gint64 before_ms, GError **error);
+
+/* Messages inserted outside the WebSocket (REST sends, import) are announced
+ * to an observer (the MSYNC side) so online devices hear of them.  `live` is
+ * FALSE for history with a given timestamp (import). */
+typedef void (*StoreMessageObserver) (gint64 app, const AcMessage *msg, gboolean live,
+                                      gpointer user_data);
+void     store_set_message_observer (Store *store, StoreMessageObserver observer, gpointer user_data);
+void     store_message_announce (Store *store, gint64 app, const AcMessage *msg, gboolean live);
+
 G_END_DECLS

@@ -1,0 +1,26 @@
+#pragma once
+#include "server.h"
+
+G_BEGIN_DECLS
+
+/* The MSYNC WebSocket endpoint "/websocket" (protocol reference §7):
+ * PROVISION, UNREAD, pull/ack, uplink messages, NOTICEs, and the
+ * multi-device notifications of §6.5. */
+typedef struct _MsyncServer MsyncServer;
+
+/* Creates the delivery tables, drops week-old queued items, registers the
+ * WebSocket handler on server->soup and listens for REST-sent messages. */
+MsyncServer *msync_server_new (Server *server, GError **error);
+void         msync_server_free (MsyncServer *msync);
+
+/* §6.5 NOTIFY metas for `user`'s devices other than `resource` (the REST
+ * caller's, may be NULL).  Failures are logged: the REST call has succeeded. */
+void msync_notify_roaming_delete (MsyncServer *msync, gint64 app, const char *app_key,
+                                  const char *user, const char *resource, AcChatType chat_type,
+                                  const char *peer, const guint64 *ids, guint n_ids,
+                                  gint64 delete_time);
+void msync_notify_conversation_deleted (MsyncServer *msync, gint64 app, const char *app_key,
+                                        const char *user, const char *resource,
+                                        AcChatType chat_type, const char *peer);
+
+G_END_DECLS
