@@ -265,8 +265,8 @@ ac_purple_delete_before_confirm (AcAccount *acc, const char *conv_id, gboolean i
   g_autofree char *secondary = g_strdup_printf ("%s\n%s", count, one_way_note ());
   purple_request_action (acc->gc, _("Delete server history"), primary, secondary, 1,
                          acc->account, is_group ? NULL : conv_id, NULL, op, 2,
-                         _("_Delete"), G_CALLBACK (before_confirmed),
-                         _("_Cancel"), G_CALLBACK (action_cancel));
+                         _("Delete"), G_CALLBACK (before_confirmed),
+                         _("Cancel"), G_CALLBACK (action_cancel));
 }
 
 static void
@@ -311,15 +311,16 @@ ac_purple_delete_before_dialog (AcAccount *acc, const char *conv_id, gboolean is
                  "shown before anything is deleted.",
                  "At %s, %u stored messages are covered; the exact count is shown before "
                  "anything is deleted.", covered), now, covered);
-  purple_request_field_group_add_field (group, purple_request_field_label_new ("count", count));
-  purple_request_field_group_add_field (group,
-                                        purple_request_field_label_new ("note", one_way_note ()));
+  /* Explanations go in the secondary text, not in label fields: Finch does
+   * not draw label fields. */
+  g_autofree char *secondary = g_strdup_printf (
+    "%s\n%s\n%s", _("Messages at or before this time will no longer be fetched by you."), count,
+    one_way_note ());
   g_autofree char *who = display_name (acc, conv_id, is_group);
   g_autofree char *primary = g_strdup_printf (_("Delete the server history of %s before a time"), who);
-  purple_request_fields (acc->gc, _("Delete server history before"), primary,
-                         _("Messages at or before this time will no longer be fetched by you."),
-                         fields, _("_Next"), G_CALLBACK (before_form_ok),
-                         _("_Cancel"), G_CALLBACK (form_cancel),
+  purple_request_fields (acc->gc, _("Delete server history before"), primary, secondary,
+                         fields, _("Next"), G_CALLBACK (before_form_ok),
+                         _("Cancel"), G_CALLBACK (form_cancel),
                          acc->account, is_group ? NULL : conv_id, NULL,
                          op_new (acc, conv_id, is_group));
 }
@@ -409,8 +410,8 @@ confirm_ids (AcAccount *acc, Op *op)
   g_autofree char *secondary = g_strdup_printf ("%s\n%s", calls, one_way_note ());
   purple_request_action (acc->gc, _("Delete messages from server"), primary, secondary, 1,
                          acc->account, op->is_group ? NULL : op->conv_id, NULL, op, 2,
-                         _("_Delete"), G_CALLBACK (ids_confirmed),
-                         _("_Cancel"), G_CALLBACK (action_cancel));
+                         _("Delete"), G_CALLBACK (ids_confirmed),
+                         _("Cancel"), G_CALLBACK (action_cancel));
 }
 
 void
@@ -514,15 +515,14 @@ ac_purple_delete_pick_dialog (AcAccount *acc, const char *conv_id, gboolean is_g
       purple_request_field_list_add_icon (list, label, NULL, GUINT_TO_POINTER (op->ids->len));
     }
   purple_request_field_group_add_field (group, list);
-  purple_request_field_group_add_field (group,
-                                        purple_request_field_label_new ("note", one_way_note ()));
   g_autofree char *who = display_name (acc, conv_id, is_group);
   g_autofree char *primary = g_strdup_printf (_("Choose messages of %s to delete from the server"),
                                               who);
-  g_autofree char *secondary = g_strdup_printf (
+  g_autofree char *listed = g_strdup_printf (
     _("The latest %u messages stored on this computer are listed."), stored->len);
+  g_autofree char *secondary = g_strdup_printf ("%s\n%s", listed, one_way_note ());
   purple_request_fields (acc->gc, _("Delete messages from server"), primary, secondary, fields,
-                         _("_Next"), G_CALLBACK (pick_ok), _("_Cancel"), G_CALLBACK (form_cancel),
+                         _("Next"), G_CALLBACK (pick_ok), _("Cancel"), G_CALLBACK (form_cancel),
                          acc->account, is_group ? NULL : conv_id, NULL, op);
 }
 
@@ -621,18 +621,17 @@ ac_purple_delete_conversation_dialog (AcAccount *acc, const char *conv_id, gbool
     delete_messages));
   purple_request_field_group_add_field (group, purple_request_field_bool_new (
     "remove", _("Remove from buddy list"), FALSE));
-  purple_request_field_group_add_field (group, purple_request_field_label_new ("note",
-    _("Deleting only messages (the other two actions) is one-way and changes only your view: "
-      "the other party still has them. Deleting the conversation is not one-way.")));
   g_autofree char *who = display_name (acc, conv_id, is_group);
   g_autofree char *primary = g_strdup_printf (_("Delete the conversation with %s from the server?"),
                                               who);
   purple_request_fields (acc->gc, _("Delete conversation from server"), primary,
                          _("Neither you nor the other users will get this conversation from the "
                            "server any more. Its messages stay fetchable unless you also delete "
-                           "them."),
-                         fields, _("_Delete"), G_CALLBACK (conversation_ok),
-                         _("_Cancel"), G_CALLBACK (form_cancel),
+                           "them.\nDeleting only messages (the other two actions) is one-way and "
+                           "changes only your view: the other party still has them; deleting the "
+                           "conversation is not one-way."),
+                         fields, _("Delete"), G_CALLBACK (conversation_ok),
+                         _("Cancel"), G_CALLBACK (form_cancel),
                          acc->account, is_group ? NULL : conv_id, NULL,
                          op_new (acc, conv_id, is_group));
 }

@@ -1,0 +1,45 @@
+# Shared by the UI tests (sourced): a local server with a seed, and a
+# libpurple profile for alice with the built plugin.
+#   start_server SERVER_EXE SEED_JSON   → $url, $server_pid; logs in $work
+#   write_profile PLUGIN_SO UI_ID       → $profile (accounts.xml auto-login for UI_ID)
+# $work must be set (a temporary directory the caller removes).
+start_server() {
+  "$1" --listen 127.0.0.1:0 --db "$work/server.db" --seed "$2" >"$work/server.out" 2>"$work/server.log" &
+  server_pid=$!
+  for _ in $(seq 200); do grep -q 'listening on' "$work/server.out" 2>/dev/null && break; sleep 0.05; done
+  url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/server.out")
+  [ -n "$url" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
+}
+
+write_profile() {
+  profile="$work/profile"
+  mkdir -p "$profile/plugins" "$work/home"
+  cp "$1" "$profile/plugins/"
+  cat >"$profile/accounts.xml" <<XML
+<?xml version='1.0' encoding='UTF-8' ?>
+<account version='1.0'>
+ <account>
+  <protocol>prpl-agorachat</protocol>
+  <name>alice</name>
+  <password>pw-a</password>
+  <settings>
+   <setting name='app_key' type='string'>org1#app1</setting>
+   <setting name='rest_url' type='string'>$url</setting>
+  </settings>
+  <settings ui='$2'><setting name='auto-login' type='bool'>1</setting></settings>
+ </account>
+</account>
+XML
+}
+
+# alice and bob: four messages, the last three minutes ago.
+write_seed() {
+  cat >"$1" <<'JSON'
+{"users":[{"username":"alice","password":"pw-a"},{"username":"bob","password":"pw-b","nickname":"Bobby"}],
+ "messages":[
+  {"from":"bob","to":"alice","type":"chat","age_ms":600000,"body":{"type":"txt","msg":"first of four"}},
+  {"from":"alice","to":"bob","type":"chat","age_ms":500000,"body":{"type":"txt","msg":"second of four"}},
+  {"from":"bob","to":"alice","type":"chat","age_ms":400000,"body":{"type":"txt","msg":"third of four"}},
+  {"from":"bob","to":"alice","type":"chat","age_ms":300000,"body":{"type":"txt","msg":"fourth of four"}}]}
+JSON
+}
