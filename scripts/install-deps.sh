@@ -7,15 +7,20 @@ set -euo pipefail
 BUILD_PKGS=(
   build-essential meson ninja-build pkg-config gettext
   libglib2.0-dev libjson-glib-dev libsoup-3.0-dev libsqlite3-dev
-  libprotobuf-c-dev protobuf-c-compiler libpurple-dev libcrypt-dev
+  libprotobuf-c-dev protobuf-c-compiler libpurple-dev libcrypt-dev librsvg2-bin
 )
 TEST_PKGS=(
   nodejs npm sqlite3 valgrind tmux finch pidgin xvfb xauth imagemagick x11-utils xdotool
   python3
 )
+# The distribution checks (suite dist): the .deb build, lintian, AppStream
+# validation, and bitlbee as a third real client.
+DIST_PKGS=(
+  debhelper devscripts dpkg-dev fakeroot lintian appstream bitlbee-libpurple
+)
 
 want=()
-for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"; do
+for p in "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}" "${DIST_PKGS[@]}"; do
   # node/npm may come from outside Debian's packages on some images; keep what works.
   case "$p" in
     nodejs) command -v node >/dev/null 2>&1 && continue ;;
