@@ -121,6 +121,12 @@ ac_http_has_token (AcHttp *http)
   return http->token != NULL;
 }
 
+const char *
+ac_http_get_token (AcHttp *http)
+{
+  return http->token;
+}
+
 void
 ac_http_set_reauth_func (AcHttp *http, AcHttpReauthFunc func, gpointer user_data,
                          GDestroyNotify destroy)

@@ -26,6 +26,8 @@ AcHttp  *ac_http_new (GProxyResolver *resolver, guint max_in_flight);
 void     ac_http_set_timeout (AcHttp *http, guint seconds);
 void     ac_http_set_token (AcHttp *http, const char *token);
 gboolean ac_http_has_token (AcHttp *http);
+/* The current token (NULL before sign-in), for the MSYNC PROVISION; never log it. */
+const char *ac_http_get_token (AcHttp *http);
 
 /* Called when a 401 needs a new token; it must end (possibly later) with
  * ac_http_reauth_done().  Without one, a 401 is AC_CLIENT_ERROR_AUTH_FAILED. */
