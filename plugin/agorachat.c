@@ -129,7 +129,10 @@ static void
 init_plugin (PurplePlugin *plugin)
 {
   /* Before any translated name or option label is built (not in load). */
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* AGORACHAT_LOCALEDIR: translations of an uninstalled build (tests, a
+   * per-user copy of the plugin next to its own locale tree). */
+  const char *localedir = g_getenv ("AGORACHAT_LOCALEDIR");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && *localedir != '\0' ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   the_plugin = plugin;
 
