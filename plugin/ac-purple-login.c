@@ -243,6 +243,8 @@ on_conversations (GObject *source, GAsyncResult *result, gpointer user_data)
   purple_connection_set_state (acc->gc, PURPLE_CONNECTED);
   fetch_names (acc, convs);
   start_backfill (acc, convs);
+  g_autoptr (GProxyResolver) resolver = proxy_resolver_for (acc->account);
+  ac_purple_live_start (acc, resolver);
 }
 
 static void
@@ -303,6 +305,7 @@ static void
 account_free (AcAccount *acc)
 {
   g_cancellable_cancel (acc->cancellable);
+  ac_purple_live_stop (acc);
   if (acc->backfill != NULL)
     g_signal_handlers_disconnect_by_data (acc->backfill, acc);
   if (acc->http != NULL)

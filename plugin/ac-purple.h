@@ -8,6 +8,7 @@
 #include "ac-api.h"
 #include "ac-backfill.h"
 #include "ac-local-store.h"
+#include "ac-msync.h"
 
 #define AC_PRPL_ID "prpl-agorachat"
 #define AC_DEFAULT_DISCOVERY_URL "https://ars.chat.agora.io"
@@ -35,6 +36,8 @@ typedef struct {
   int               next_chat_id;
   GHashTable       *capped;     /* "u:<id>"/"g:<id>" of conversations whose back-fill was cut */
   GHashTable       *summaries;  /* peer id -> status text (unread, latest message) */
+  AcMsync          *msync;      /* live messages (ac-purple-live.c) */
+  AcBackfill       *catchup;    /* all-new walk after a reconnect */
 } AcAccount;
 
 /* agorachat.c */
@@ -73,3 +76,12 @@ GList   *ac_purple_history_node_menu (PurpleBlistNode *node);
 void     ac_purple_history_register (PurplePlugin *plugin);
 void     ac_purple_history_hook_conversations (void);
 void     ac_purple_history_unregister (void);
+
+/* ac-purple-live.c: live messages over MSYNC */
+void     ac_purple_live_start (AcAccount *acc, GProxyResolver *resolver);
+void     ac_purple_live_stop (AcAccount *acc);
+int      ac_purple_send_im (PurpleConnection *gc, const char *who, const char *message,
+                            PurpleMessageFlags flags);
+int      ac_purple_chat_send (PurpleConnection *gc, int id, const char *message,
+                              PurpleMessageFlags flags);
+void     ac_purple_live_register_signals (PurplePlugin *plugin);

@@ -77,6 +77,8 @@ static PurplePluginProtocolInfo prpl_info = {
   .add_buddy = add_buddy,
   .remove_buddy = remove_buddy,
   .join_chat = ac_purple_join_chat,
+  .send_im = ac_purple_send_im,
+  .chat_send = ac_purple_chat_send,
   .get_chat_name = ac_purple_get_chat_name,
   .blist_node_menu = blist_node_menu,
   .struct_size = sizeof (PurplePluginProtocolInfo),
@@ -88,6 +90,7 @@ plugin_load (PurplePlugin *plugin)
   ac_purple_history_register (plugin);
   ac_purple_commands_register ();
   ac_purple_delete_register_signals (plugin);
+  ac_purple_live_register_signals (plugin);
   /* Emitted when a sign-in's back-fill has finished (tests wait for it). */
   purple_signal_register (plugin, "agorachat-backfill-done", purple_marshal_VOID__POINTER, NULL, 1,
                           purple_value_new (PURPLE_TYPE_SUBTYPE, PURPLE_SUBTYPE_CONNECTION));

@@ -32,6 +32,9 @@ static const char *const migrations[] = {
   "CREATE TABLE deleted_before ("
   "  conv_id TEXT NOT NULL, is_group INTEGER NOT NULL, ts INTEGER NOT NULL,"
   "  PRIMARY KEY (is_group, conv_id));",
+  /* 3: per-profile settings that must not live in accounts.xml (the MSYNC
+   * device resource). */
+  "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AC_LOCAL_STORE_VERSION);
 
@@ -57,6 +60,8 @@ typedef enum {
   ST_DEL_CONV_CURSOR,
   ST_DEL_CONV_MESSAGES,
   ST_DEL_CONV_MAX_TS,
+  ST_SETTING_GET,
+  ST_SETTING_SET,
   ST_BEGIN,
   ST_COMMIT,
   ST_ROLLBACK,
@@ -110,6 +115,9 @@ static const char *const statement_sql[N_STATEMENTS] = {
   [ST_DEL_CONV_CURSOR] = "DELETE FROM cursors WHERE is_group = ?2 AND conv_id = ?1",
   [ST_DEL_CONV_MESSAGES] = "DELETE FROM messages WHERE is_group = ?2 AND conv_id = ?1",
   [ST_DEL_CONV_MAX_TS] = "SELECT MAX (ts) FROM messages WHERE is_group = ?2 AND conv_id = ?1",
+  [ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+  [ST_SETTING_SET] =
+    "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
   [ST_BEGIN] = "BEGIN IMMEDIATE",
   [ST_COMMIT] = "COMMIT",
   [ST_ROLLBACK] = "ROLLBACK",
@@ -623,4 +631,50 @@ ac_local_store_delete_conversation (AcLocalStore *store, const char *conv_id, gb
 rollback:
   exec_simple (store, ST_ROLLBACK, NULL);
   return FALSE;
+}
+
+/* ---- settings ---- */
+
+char *
+ac_local_store_get_setting (AcLocalStore *store, const char *key)
+{
+  sqlite3_stmt *s = stmt (store, ST_SETTING_GET, NULL);
+  if (s == NULL)
+    return NULL;
+  sqlite3_bind_text (s, 1, key, -1, SQLITE_STATIC);
+  char *value = sqlite3_step (s) == SQLITE_ROW ? g_strdup ((const char *) sqlite3_column_text (s, 0))
+                                               : NULL;
+  sqlite3_reset (s);
+  return value;
+}
+
+gboolean
+ac_local_store_set_setting (AcLocalStore *store, const char *key, const char *value, GError **error)
+{
+  sqlite3_stmt *s = stmt (store, ST_SETTING_SET, error);
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_text (s, 1, key, -1, SQLITE_STATIC);
+  sqlite3_bind_text (s, 2, value, -1, SQLITE_STATIC);
+  int rc = sqlite3_step (s);
+  sqlite3_reset (s);
+  return rc == SQLITE_DONE ? TRUE : fail (store, error, "save a setting");
+}
+
+char *
+ac_local_store_device_resource (AcLocalStore *store, GError **error)
+{
+  char *res = ac_local_store_get_setting (store, "msync_resource");
+  if (res != NULL && *res != '\0')
+    return res;
+  g_free (res);
+  /* Looks like the Web SDK's "webim_web_<n>" so that servers accept it. */
+  g_autofree char *uuid = g_uuid_string_random ();
+  char *fresh = g_strdup_printf ("webim_pidgin_%.8s", uuid);
+  if (!ac_local_store_set_setting (store, "msync_resource", fresh, error))
+    {
+      g_free (fresh);
+      return NULL;
+    }
+  return fresh;
 }

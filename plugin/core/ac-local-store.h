@@ -18,7 +18,7 @@ typedef enum {
   AC_LOCAL_STORE_ERROR_TOO_NEW,    /* the file's schema is newer than this code */
 } AcLocalStoreError;
 
-#define AC_LOCAL_STORE_VERSION 2
+#define AC_LOCAL_STORE_VERSION 3
 
 AcLocalStore *ac_local_store_open (const char *path, GError **error);
 void          ac_local_store_close (AcLocalStore *store);
@@ -77,5 +77,12 @@ guint      ac_local_store_count_before (AcLocalStore *store, const char *conv_id
 gboolean   ac_local_store_delete_conversation (AcLocalStore *store, const char *conv_id,
                                                gboolean is_group, gboolean with_messages,
                                                guint *removed, GError **error);
+
+/* Per-profile settings (NULL when unset). */
+char      *ac_local_store_get_setting (AcLocalStore *store, const char *key);
+gboolean   ac_local_store_set_setting (AcLocalStore *store, const char *key, const char *value,
+                                       GError **error);
+/* This profile's MSYNC device resource: made once ("webim_pidgin_<8 hex>"), then kept. */
+char      *ac_local_store_device_resource (AcLocalStore *store, GError **error);
 
 G_END_DECLS

@@ -1,13 +1,10 @@
 /* The MSYNC WebSocket client (see ac-msync.h).  Frames are built and read
  * only in ac-msync-frames.c, NOTIFY/MUC/STATISTIC bodies in ac-msync-events.c;
  * this file is the connection's state machine. */
-#include "ac-msync.h"
-#include "ac-msync-frames.h"
+#include "ac-msync-private.h"
 #include "ac-client-error.h"
 #include "ac-message-pb.h"
 
-#include <glib/gi18n-lib.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 G_DEFINE_QUARK (ac-msync-error-quark, ac_msync_error)
@@ -16,61 +13,7 @@ G_DEFINE_QUARK (ac-msync-error-quark, ac_msync_error)
 #define MAX_INCOMING_FRAME (16 * 1024 * 1024)
 /* Re-pulls of a queue without progress before it is given up (§7.5 quirk guard). */
 #define MAX_REPULLS 3
-/* Local ids of uplink messages count from 2010-02-01 like the SDK's (§5.2). */
-#define LOCAL_ID_EPOCH_MS G_GINT64_CONSTANT (1264982400000)
 
-typedef enum {
-  STATE_STOPPED,
-  STATE_WAITING,      /* backoff before the next connect */
-  STATE_CONNECTING,   /* WebSocket handshake */
-  STATE_PROVISIONING, /* PROVISION sent */
-  STATE_READY,
-  STATE_REAUTH,       /* re-signing in after a refused token */
-} State;
-
-typedef struct {
-  AcMsync *ms;
-  GTask   *task;
-  guint64  local_id;
-  GBytes  *frame;
-  guint    timeout_id;
-  gboolean sent;
-} SendOp;
-
-typedef struct {
-  Easemob__Pb__JID *queue;
-  guint64           last_key;
-  guint             repulls;
-  gboolean          again;   /* a NOTICE came while this pull ran */
-} Pull;
-
-struct _AcMsync {
-  GObject parent;
-  AcApi        *api;
-  SoupSession  *session;
-  char         *ws_url;
-  char         *resource;
-  State         state;
-  GCancellable *connect_cancel;
-  SoupWebsocketConnection *ws;
-  guint         connect_timeout_id;
-  guint         provision_timeout_id;
-  guint         reconnect_id;
-  guint         heartbeat_id;
-  gint64        last_rx_us;
-  gboolean      ping_sent;
-  guint         attempt;
-  gboolean      ever_connected;
-  gboolean      reauth_tried;
-  guint         connect_count;
-  guint         generation; /* of connect attempts: late callbacks of old ones are ignored */
-  guint         reauth_count;
-  guint64       last_local_id;
-  GHashTable   *pending;  /* guint64* local id -> SendOp* (owned) */
-  GQueue        unsent;   /* SendOp* waiting for a connection (borrowed from pending) */
-  GHashTable   *pulls;    /* queue key -> Pull* */
-  guint         heartbeat_ms, ack_timeout_ms, backoff_ms;
-};
 
 G_DEFINE_FINAL_TYPE (AcMsync, ac_msync, G_TYPE_OBJECT)
 
@@ -78,7 +21,6 @@ enum { SIG_CONNECTED, SIG_DISCONNECTED, SIG_FAILED, SIG_MESSAGE, SIG_NOTIFY, SIG
 static guint signals[N_SIGNALS];
 
 static void connect_now (AcMsync *ms);
-static void drop (AcMsync *ms, GError *error);
 static void fail_for_good (AcMsync *ms, GError *error);
 
 static void
@@ -88,20 +30,12 @@ pull_free (Pull *p)
   g_free (p);
 }
 
-static void
-send_op_free (SendOp *op)
-{
-  g_clear_handle_id (&op->timeout_id, g_source_remove);
-  g_clear_pointer (&op->frame, g_bytes_unref);
-  g_clear_object (&op->task);
-  g_free (op);
-}
 
 static void
 ac_msync_init (AcMsync *ms)
 {
   ms->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
-                                       (GDestroyNotify) send_op_free);
+                                       (GDestroyNotify) ac_msync_send_op_free);
   g_queue_init (&ms->unsent);
   ms->pulls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pull_free);
   ms->heartbeat_ms = AC_MSYNC_HEARTBEAT_MS;
@@ -206,8 +140,8 @@ ac_msync_get_reauth_count (AcMsync *ms)
 
 /* ---- the socket ---- */
 
-static void
-ws_send (AcMsync *ms, GBytes *frame)
+void
+ac_msync_ws_send (AcMsync *ms, GBytes *frame)
 {
   if (ms->ws != NULL && soup_websocket_connection_get_state (ms->ws) == SOUP_WEBSOCKET_STATE_OPEN)
     soup_websocket_connection_send_message (ms->ws, SOUP_WEBSOCKET_DATA_BINARY, frame);
@@ -237,21 +171,6 @@ close_socket (AcMsync *ms)
   ms->ping_sent = FALSE;
 }
 
-static void
-fail_sends (AcMsync *ms, AcMsyncError code, const char *text)
-{
-  /* Taken out first: a callback may run inside g_task_return and send again. */
-  GList *ops = g_hash_table_get_values (ms->pending);
-  g_hash_table_steal_all (ms->pending);
-  g_queue_clear (&ms->unsent);
-  for (GList *l = ops; l != NULL; l = l->next)
-    {
-      SendOp *op = l->data;
-      g_task_return_new_error (op->task, AC_MSYNC_ERROR, code, "%s", text);
-      send_op_free (op);
-    }
-  g_list_free (ops);
-}
 
 void
 ac_msync_stop (AcMsync *ms)
@@ -259,7 +178,7 @@ ac_msync_stop (AcMsync *ms)
   ms->state = STATE_STOPPED;
   g_clear_handle_id (&ms->reconnect_id, g_source_remove);
   close_socket (ms);
-  fail_sends (ms, AC_MSYNC_ERROR_STOPPED, _("The connection was closed"));
+  ac_msync_fail_sends (ms, AC_MSYNC_ERROR_STOPPED, _("The connection was closed"));
 }
 
 static gboolean
@@ -286,8 +205,8 @@ schedule_reconnect (AcMsync *ms)
 }
 
 /* A drop that a reconnect may cure. */
-static void
-drop (AcMsync *ms, GError *error)
+void
+ac_msync_drop (AcMsync *ms, GError *error)
 {
   if (ms->state == STATE_STOPPED || ms->state == STATE_WAITING)
     return;
@@ -312,7 +231,7 @@ on_ws_closed (SoupWebsocketConnection *ws, gpointer data)
   g_autoptr (GError) error = g_error_new (AC_CLIENT_ERROR, AC_CLIENT_ERROR_NETWORK,
                                           _("The server closed the connection (code %u)"),
                                           soup_websocket_connection_get_close_code (ws));
-  drop (ms, error);
+  ac_msync_drop (ms, error);
 }
 
 static void
@@ -334,179 +253,16 @@ on_heartbeat (gpointer data)
       g_autoptr (GError) error = g_error_new_literal (AC_CLIENT_ERROR, AC_CLIENT_ERROR_NETWORK,
                                                       _("The server stopped answering"));
       ms->heartbeat_id = 0;
-      drop (ms, error);
+      ac_msync_drop (ms, error);
       return G_SOURCE_REMOVE;
     }
   if (!ms->ping_sent && idle_ms >= (gint64) ms->heartbeat_ms)
     {
       g_autoptr (GBytes) ping = ac_msync_frame_unread ();
-      ws_send (ms, ping);
+      ac_msync_ws_send (ms, ping);
       ms->ping_sent = TRUE;
     }
   return G_SOURCE_CONTINUE;
-}
-
-/* ---- sending (§7.6) ---- */
-
-static void
-send_out (AcMsync *ms, SendOp *op)
-{
-  ws_send (ms, op->frame);
-  op->sent = TRUE;
-}
-
-static gboolean
-on_ack_timeout (gpointer data)
-{
-  SendOp *op = data;
-  AcMsync *ms = op->ms;
-  op->timeout_id = 0;
-  gboolean was_sent = op->sent;
-  g_hash_table_steal (ms->pending, &op->local_id);
-  if (!was_sent)
-    {
-      g_queue_remove (&ms->unsent, op);
-      g_task_return_new_error (op->task, AC_MSYNC_ERROR, AC_MSYNC_ERROR_NOT_CONNECTED,
-                               _("Not connected to the server"));
-    }
-  else
-    g_task_return_new_error (op->task, AC_MSYNC_ERROR, AC_MSYNC_ERROR_TIMEOUT,
-                             _("The server did not confirm the message within %u seconds"),
-                             ms->ack_timeout_ms / 1000);
-  send_op_free (op);
-  /* Like the SDK: a socket that swallows messages is reconnected. */
-  if (was_sent && ms->state == STATE_READY)
-    {
-      g_autoptr (GError) error = g_error_new_literal (AC_CLIENT_ERROR, AC_CLIENT_ERROR_NETWORK,
-                                                      _("A message was not acknowledged"));
-      drop (ms, error);
-    }
-  return G_SOURCE_REMOVE;
-}
-
-static guint64
-new_local_id (AcMsync *ms)
-{
-  guint64 now = (guint64) (g_get_real_time () / 1000 - LOCAL_ID_EPOCH_MS);
-  ms->last_local_id = MAX (now, ms->last_local_id + 1);
-  return ms->last_local_id;
-}
-
-void
-ac_msync_send_async (AcMsync *ms, const AcMessage *msg, GCancellable *cancellable,
-                     GAsyncReadyCallback callback, gpointer user_data)
-{
-  SendOp *op = g_new0 (SendOp, 1);
-  op->ms = ms;
-  op->task = g_task_new (ms, cancellable, callback, user_data);
-  g_task_set_source_tag (op->task, ac_msync_send_async);
-  op->local_id = new_local_id (ms);
-  op->frame = ac_msync_frame_send (msg, op->local_id, ac_api_get_app_key (ms->api));
-  if (ms->state == STATE_STOPPED)
-    {
-      g_task_return_new_error (op->task, AC_MSYNC_ERROR, AC_MSYNC_ERROR_NOT_CONNECTED,
-                               _("Not connected to the server"));
-      send_op_free (op);
-      return;
-    }
-  g_hash_table_insert (ms->pending, &op->local_id, op);
-  op->timeout_id = g_timeout_add (ms->ack_timeout_ms, on_ack_timeout, op);
-  if (ms->state == STATE_READY)
-    send_out (ms, op);
-  else
-    g_queue_push_tail (&ms->unsent, op);
-}
-
-typedef struct {
-  guint64 server_id;
-  guint64 timestamp;
-} SendResult;
-
-gboolean
-ac_msync_send_finish (AcMsync *ms, GAsyncResult *result, guint64 *server_id, guint64 *timestamp,
-                      GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, ms), FALSE);
-  SendResult *r = g_task_propagate_pointer (G_TASK (result), error);
-  if (r == NULL)
-    return FALSE;
-  if (server_id != NULL)
-    *server_id = r->server_id;
-  if (timestamp != NULL)
-    *timestamp = r->timestamp;
-  g_free (r);
-  return TRUE;
-}
-
-/* §7.6's error table, as sentences for the "message failed" line. */
-static GError *
-send_error (Easemob__Pb__Status__ErrorCode code, const char *reason)
-{
-  const char *what;
-  switch (code)
-    {
-    case EASEMOB__PB__STATUS__ERROR_CODE__USER_MUTED:
-      what = _("You are muted"); break;
-    case EASEMOB__PB__STATUS__ERROR_CODE__PERMISSION_DENIED:
-      if (strstr (reason, "sensitive") != NULL || strstr (reason, "antispam") != NULL)
-        what = _("The message contains blocked content");
-      else if (strstr (reason, "mute") != NULL)
-        what = _("You are muted");
-      else if (strstr (reason, "traffic") != NULL)
-        what = _("Too many messages; try again later");
-      else if (strstr (reason, "too large") != NULL)
-        what = _("The message is too large");
-      else
-        what = _("Not allowed");
-      break;
-    case EASEMOB__PB__STATUS__ERROR_CODE__PERMISSION_DENIED_EXTERNAL:
-      what = _("Blocked by the server's message filter"); break;
-    case EASEMOB__PB__STATUS__ERROR_CODE__FAIL:
-      if (g_strcmp0 (reason, "nonroster") == 0)
-        what = _("Not a contact");
-      else if (strstr (reason, "group not found") != NULL)
-        what = _("The group does not exist");
-      else if (strstr (reason, "not in group") != NULL)
-        what = _("You are not a member of this group");
-      else if (strstr (reason, "blocked") != NULL)
-        what = _("You are blocked");
-      else
-        what = _("The server refused the message");
-      break;
-    default:
-      what = _("The server refused the message");
-    }
-  if (reason != NULL && *reason != '\0')
-    return g_error_new (AC_MSYNC_ERROR, AC_MSYNC_ERROR_REFUSED, "%s (%s)", what, reason);
-  return g_error_new (AC_MSYNC_ERROR, AC_MSYNC_ERROR_REFUSED, "%s (status %d)", what, (int) code);
-}
-
-static void
-handle_send_ack (AcMsync *ms, const Easemob__Pb__CommSyncDL *dl)
-{
-  guint64 id = dl->metaid;
-  SendOp *op = g_hash_table_lookup (ms->pending, &id);
-  if (op == NULL)
-    return; /* acks of metas we did not wait for (timed out, or the STATISTIC rebuild) */
-  g_hash_table_steal (ms->pending, &id);
-  Easemob__Pb__Status__ErrorCode code = ac_msync_status_code (dl->status);
-  if (code == EASEMOB__PB__STATUS__ERROR_CODE__OK)
-    {
-      SendResult *r = g_new0 (SendResult, 1);
-      r->server_id = dl->has_serverid ? dl->serverid : 0;
-      r->timestamp = dl->has_timestamp ? dl->timestamp : (guint64) (g_get_real_time () / 1000);
-      if (r->server_id == 0)
-        {
-          g_free (r);
-          g_task_return_new_error (op->task, AC_MSYNC_ERROR, AC_MSYNC_ERROR_REFUSED,
-                                   _("The server's acknowledgement has no message id"));
-        }
-      else
-        g_task_return_pointer (op->task, r, g_free);
-    }
-  else
-    g_task_return_error (op->task, send_error (code, ac_msync_status_reason (dl->status)));
-  send_op_free (op);
 }
 
 /* ---- receiving (§7.5) ---- */
@@ -525,7 +281,7 @@ pull (AcMsync *ms, const Easemob__Pb__JID *queue)
   p->queue = ac_msync_jid_copy (queue);
   g_hash_table_insert (ms->pulls, g_steal_pointer (&key), p);
   g_autoptr (GBytes) frame = ac_msync_frame_pull (queue, 0);
-  ws_send (ms, frame);
+  ac_msync_ws_send (ms, frame);
 }
 
 static void
@@ -675,13 +431,13 @@ handle_pull_reply (AcMsync *ms, const Easemob__Pb__CommSyncDL *dl)
         p->repulls = 0;
       p->last_key = next;
       g_autoptr (GBytes) frame = ac_msync_frame_pull (p->queue, next);
-      ws_send (ms, frame);
+      ac_msync_ws_send (ms, frame);
     }
   else if (dl->n_metas > 0 && p->repulls++ < MAX_REPULLS)
     {
       /* Metas with isLast and no key: pull again, as the SDK does (§7.5). */
       g_autoptr (GBytes) frame = ac_msync_frame_pull (p->queue, 0);
-      ws_send (ms, frame);
+      ac_msync_ws_send (ms, frame);
     }
   else
     {
@@ -790,9 +546,8 @@ handle_provision (AcMsync *ms, const Easemob__Pb__Provision *p)
   ms->reauth_tried = FALSE;
   ms->connect_count++;
   g_autoptr (GBytes) unread = ac_msync_frame_unread ();
-  ws_send (ms, unread);
-  while (!g_queue_is_empty (&ms->unsent))
-    send_out (ms, g_queue_pop_head (&ms->unsent));
+  ac_msync_ws_send (ms, unread);
+  ac_msync_flush_unsent (ms);
   guint tick = MAX (ms->heartbeat_ms / 3, 100u);
   ms->heartbeat_id = g_timeout_add (tick, on_heartbeat, ms);
   gboolean reconnected = ms->ever_connected;
@@ -831,7 +586,7 @@ on_ws_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer
   else if (frame->notice != NULL)
     handle_notice (ms, frame->notice);
   else if (frame->sync != NULL && frame->sync->has_metaid && frame->sync->metaid != 0)
-    handle_send_ack (ms, frame->sync);
+    ac_msync_handle_send_ack (ms, frame->sync);
   else if (frame->sync != NULL)
     handle_pull_reply (ms, frame->sync);
 }
@@ -843,7 +598,7 @@ on_provision_timeout (gpointer data)
   ms->provision_timeout_id = 0;
   g_autoptr (GError) error = g_error_new_literal (AC_CLIENT_ERROR, AC_CLIENT_ERROR_NETWORK,
                                                   _("No answer to the session request"));
-  drop (ms, error);
+  ac_msync_drop (ms, error);
   return G_SOURCE_REMOVE;
 }
 
@@ -881,7 +636,7 @@ on_ws_connected (GObject *source, GAsyncResult *result, gpointer data)
           net = g_error_new_literal (AC_CLIENT_ERROR, AC_CLIENT_ERROR_NETWORK,
                                      _("Connecting timed out"));
         }
-      drop (ms, net);
+      ac_msync_drop (ms, net);
       return;
     }
   g_clear_handle_id (&ms->connect_timeout_id, g_source_remove);
@@ -897,7 +652,7 @@ on_ws_connected (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GBytes) frame = ac_msync_frame_provision (ac_api_get_app_key (ms->api),
                                                        ac_api_get_username (ms->api), ms->resource,
                                                        ac_http_get_token (ac_api_get_http (ms->api)));
-  ws_send (ms, frame);
+  ac_msync_ws_send (ms, frame);
   ms->provision_timeout_id = g_timeout_add (AC_MSYNC_CONNECT_TIMEOUT_MS, on_provision_timeout, ms);
 }
 
