@@ -355,8 +355,14 @@ msync_meta_statistic (guint64 id, Easemob__Pb__StatisticsBody__Operation op, con
 {
   Easemob__Pb__Meta meta = EASEMOB__PB__META__INIT;
   Easemob__Pb__StatisticsBody body = EASEMOB__PB__STATISTICS_BODY__INIT;
+  Easemob__Pb__JID from = EASEMOB__PB__JID__INIT;
   g_autoptr(GBytes) payload = NULL;
   gsize len = 0;
+
+  /* The SDK reads Meta.from.name of every meta it is given. */
+  from.name = (char *) "admin";
+  from.domain = (char *) AC_DOMAIN_USER;
+  meta.from = &from;
 
   body.has_operation = TRUE;
   body.operation = op;
