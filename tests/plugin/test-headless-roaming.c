@@ -245,18 +245,21 @@ static void
 sleep_past_expiry (PurpleConnection *gc, gpointer data)
 {
   /* Signed on: the back-fill starts right after this returns, with a token
-   * that the server (--token-ttl 1) no longer takes. */
-  g_usleep (1300 * 1000);
+   * that the server (--token-ttl 2) no longer takes. */
+  g_usleep (2300 * 1000);
 }
 
 static void
 test_expired_token (void)
 {
   g_autoptr (GString) s = peers_seed (8, 30);
-  const char *extra[] = { "--token-ttl", "1", NULL };
+  const char *extra[] = { "--token-ttl", "2", NULL };
   LocalServer *srv = local_server_start (s->str, extra);
   harness_init ();
   PurpleAccount *acc = harness_account ("alice", "pw-a", local_server_url (srv));
+  /* REST only: the live (MSYNC) connection re-signs in on its own when its
+   * PROVISION is refused, which would add a second /token to the count. */
+  purple_account_set_string (acc, "ws_url", "ws://127.0.0.1:1/websocket");
   int h;
   purple_signal_connect (purple_connections_get_handle (), "signed-on", &h,
                          PURPLE_CALLBACK (sleep_past_expiry), NULL);
@@ -332,7 +335,10 @@ test_stall (void)
                   (g_get_monotonic_time () - start) / 1e6, t.max_gap / 1e3);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 29 * G_USEC_PER_SEC);
   g_assert_true (purple_account_is_connected (acc));
-  g_assert_cmpint (t.max_gap, <, 250 * 1000); /* the UI kept responding */
+  /* The UI kept responding: a blocking wait would show a gap of ~30 s; the
+   * bound is loose because a loaded CI machine preempts us for a while. */
+  if (g_getenv ("AC_TEST_VALGRIND") == NULL) /* valgrind's own pauses are not ours */
+    g_assert_cmpint (t.max_gap, <, G_USEC_PER_SEC);
 
   /* The next sign-in fetches what the stall cost: every conversation complete. */
   harness_disconnect (acc);
