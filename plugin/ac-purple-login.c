@@ -333,6 +333,7 @@ ac_purple_login (PurpleAccount *account)
 {
   PurpleConnection *gc = purple_account_get_connection (account);
   ac_purple_history_hook_conversations ();
+  ac_purple_text_commands_hook ();
   AcAccount *acc = g_new0 (AcAccount, 1);
   acc->gc = gc;
   acc->account = account;

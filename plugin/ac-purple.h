@@ -77,6 +77,9 @@ void     ac_purple_history_register (PurplePlugin *plugin);
 void     ac_purple_history_hook_conversations (void);
 void     ac_purple_history_unregister (void);
 
+/* ac-purple-text-commands.c: our /commands typed in bitlbee (sent as text) */
+void     ac_purple_text_commands_hook (void);
+
 /* ac-purple-live.c: live messages over MSYNC */
 void     ac_purple_live_start (AcAccount *acc, GProxyResolver *resolver);
 void     ac_purple_live_stop (AcAccount *acc);
