@@ -9,6 +9,7 @@
 #include <libsoup/soup.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #define N_USERS        100
 #define N_SINGLE       900
@@ -282,6 +283,31 @@ worker_next (Worker *w)
   g_object_unref (msg);
 }
 
+/* CPU time (user + system) of a process in µs, from /proc/PID/stat; -1 when
+ * unknown.  Wall time alone misleads on a machine shared with builds. */
+static gint64
+process_cpu_us (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/stat", pid);
+  g_autofree char *text = NULL;
+  g_auto (GStrv) fields = NULL;
+  const char *after_comm;
+  long ticks = sysconf (_SC_CLK_TCK);
+
+  if (!g_file_get_contents (path, &text, NULL, NULL) || ticks <= 0)
+    return -1;
+  /* comm (field 2) may hold spaces: count from the last ')' */
+  after_comm = strrchr (text, ')');
+  if (after_comm == NULL)
+    return -1;
+  fields = g_strsplit (after_comm + 2, " ", -1);
+  if (g_strv_length (fields) < 13)
+    return -1;
+  /* fields[0] is state (field 3): utime is field 14, stime field 15 */
+  return (g_ascii_strtoll (fields[11], NULL, 10) + g_ascii_strtoll (fields[12], NULL, 10)) *
+         G_USEC_PER_SEC / ticks;
+}
+
 static int
 cmp_i64 (gconstpointer a, gconstpointer b)
 {
@@ -295,6 +321,10 @@ measure (Bench *b, const char *label, Conv *convs, int n_convs, int clients, int
   Run run = { .b = b, .convs = convs, .n_convs = n_convs, .remaining = pages,
               .latencies_us = g_array_new (FALSE, FALSE, sizeof (gint64)) };
   Worker *workers = g_new0 (Worker, clients);
+  const char *server_pid = g_getenv ("SERVER_PID");
+  g_autofree char *self_pid = g_strdup_printf ("%d", (int) getpid ());
+  gint64 server_cpu0 = server_pid ? process_cpu_us (server_pid) : -1;
+  gint64 client_cpu0 = process_cpu_us (self_pid);
   gint64 t0 = g_get_monotonic_time ();
   for (int i = 0; i < clients; i++) {
     workers[i] = (Worker) { .run = &run, .conv = g_random_int_range (0, n_convs) };
@@ -302,6 +332,8 @@ measure (Bench *b, const char *label, Conv *convs, int n_convs, int clients, int
   }
   g_main_loop_run (b->loop);
   double secs = (g_get_monotonic_time () - t0) / 1e6;
+  gint64 server_cpu = server_cpu0 >= 0 ? process_cpu_us (server_pid) - server_cpu0 : -1;
+  gint64 client_cpu = process_cpu_us (self_pid) - client_cpu0;
   g_array_sort (run.latencies_us, cmp_i64);
   guint n = run.latencies_us->len;
   double median = g_array_index (run.latencies_us, gint64, n / 2) / 1000.0;
@@ -309,6 +341,13 @@ measure (Bench *b, const char *label, Conv *convs, int n_convs, int clients, int
   printf ("%shistory pages of %d, %d client%s: %u pages (%d messages) in %.2f s = %.0f pages/s; "
           "latency median %.2f ms, p99 %.2f ms\n",
           label, PAGE_SIZE, clients, clients == 1 ? "" : "s", n, run.messages, secs, n / secs, median, p99);
+  /* CPU per page: the figure that does not depend on what else the machine runs. */
+  if (server_cpu >= 0)
+    printf ("%s  CPU per page: server %.0f µs, this client %.0f µs\n", label,
+            (double) server_cpu / n, (double) client_cpu / n);
+  else
+    printf ("%s  CPU per page: this client %.0f µs (set SERVER_PID for the server's)\n", label,
+            (double) client_cpu / n);
   for (int i = 0; i < clients; i++)
     g_free (workers[i].cursor);
   g_free (workers);
@@ -322,6 +361,8 @@ main (int argc, char **argv)
     fprintf (stderr, "usage: %s BASE_URL_WITH_ORG_APP CLIENT_ID CLIENT_SECRET\n", argv[0]);
     return 2;
   }
+  /* Each figure as soon as it is known, also into a pipe (a profiler waits for "import"). */
+  setvbuf (stdout, NULL, _IOLBF, 0);
   Bench b = { .base = argv[1], .loop = g_main_loop_new (NULL, FALSE) };
   b.session = soup_session_new_with_options ("max-conns", 64, "max-conns-per-host", 16, "timeout", 60, NULL);
 

@@ -5,7 +5,7 @@
 #include "conv-ref.h"
 #include "ac-id.h"
 #include "ac-jid.h"
-#include "ac-message-pb.h"
+#include "ac-message.h"
 
 #define DEFAULT_PULL 20
 #define MAX_PULL 50
@@ -77,7 +77,7 @@ parse_types (const char *list, guint32 *mask, GError **error)
 }
 
 static JsonNode *
-history_data (Request *req, const char *user, const char *queue, GPtrArray *msgs,
+history_data (Request *req, const char *user, const char *queue, GPtrArray *metas,
               guint64 next_key, gboolean is_last)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
@@ -88,11 +88,10 @@ history_data (Request *req, const char *user, const char *queue, GPtrArray *msgs
   json_builder_add_string_value (b, user);
   json_builder_set_member_name (b, "msgs");
   json_builder_begin_array (b);
-  for (guint i = 0; i < msgs->len; i++) {
-    g_autofree char *b64 = ac_message_to_meta_base64 (g_ptr_array_index (msgs, i), req->app_key);
+  for (guint i = 0; i < metas->len; i++) {
     json_builder_begin_object (b);
     json_builder_set_member_name (b, "msg");
-    json_builder_add_string_value (b, b64);
+    json_builder_add_string_value (b, g_ptr_array_index (metas, i));
     json_builder_end_object (b);
   }
   json_builder_end_array (b);
@@ -160,8 +159,8 @@ roaming_history (Request *req)
     q.sender = sender_l;
   }
 
-  msgs = store_roaming (req->server->store, req->app_id, user, &ref, &q, &next_key, &is_last,
-                        &error);
+  msgs = store_roaming_metas (req->server->store, req->app_id, user, &ref, &q, &next_key,
+                              &is_last, &error);
   if (msgs == NULL) {
     reply_gerror (req, error);
     return;

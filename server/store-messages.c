@@ -1,6 +1,7 @@
 /* Messages: ids, insertion, and the history one user sees (roaming). */
 #include "store-private.h"
 #include "ac-message-json.h"
+#include "ac-message-pb.h"
 
 #include <string.h>
 
@@ -67,14 +68,16 @@ store_user_conv_get (Store *store, gint64 app, const char *user, const char *con
   return TRUE;
 }
 
-AcMessage *
-store_message_from_row (sqlite3_stmt *st, int col, GError **error)
+/* The message as the store keeps it: what its columns say, nothing else
+ * (to_resource, for one, is not kept). */
+static AcMessage *
+message_from_columns (guint64 id, guint64 timestamp, const char *payload,
+                      const char *from_resource, GError **error)
 {
-  guint64 id = (guint64) sqlite3_column_int64 (st, col);
   g_autoptr(GError) local = NULL;
   AcMessage *msg;
 
-  msg = ac_message_from_payload_string ((const char *) sqlite3_column_text (st, col + 2), &local);
+  msg = ac_message_from_payload_string (payload, &local);
   if (msg == NULL)
     {
       g_set_error (error, STORE_ERROR, STORE_ERROR_FAILED, "stored message %" G_GUINT64_FORMAT
@@ -82,10 +85,131 @@ store_message_from_row (sqlite3_stmt *st, int col, GError **error)
       return NULL;
     }
   msg->id = id;
-  msg->timestamp = (guint64) sqlite3_column_int64 (st, col + 1);
+  msg->timestamp = timestamp;
   g_free (msg->from_resource);
-  msg->from_resource = store_column_dup (st, col + 3);
+  msg->from_resource = g_strdup (from_resource);
   return msg;
+}
+
+AcMessage *
+store_message_from_row (sqlite3_stmt *st, int col, GError **error)
+{
+  return message_from_columns ((guint64) sqlite3_column_int64 (st, col),
+                               (guint64) sqlite3_column_int64 (st, col + 1),
+                               (const char *) sqlite3_column_text (st, col + 2),
+                               (const char *) sqlite3_column_text (st, col + 3), error);
+}
+
+/* ---- the stored Meta (history's form of a message) ---- */
+
+static const char *
+app_key (Store *store, gint64 app, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = NULL;
+  int rc;
+
+  if (store->cached_app_key != NULL && store->cached_app == app)
+    return store->cached_app_key;
+  st = store_stmt (store, STMT_APP_KEY, "SELECT org || '#' || app FROM apps WHERE id = ?", error);
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, app);
+  rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW)
+    {
+      if (rc == SQLITE_DONE)
+        g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "app %" G_GINT64_FORMAT
+                     " does not exist", app);
+      else
+        store_set_sqlite_error (store, error, rc, "reading apps");
+      return NULL;
+    }
+  g_free (store->cached_app_key);
+  store->cached_app_key = store_column_dup (st, 0);
+  store->cached_app = app;
+  return store->cached_app_key;
+}
+
+/* The packed Meta, made from the message as read back from its columns, not
+ * from the caller's: history served before schema v2 did so, and the bytes
+ * must not depend on when a message was stored.  NULL when unreadable. */
+static GBytes *
+stored_meta (const char *key, guint64 id, guint64 timestamp, const char *payload,
+             const char *from_resource, GError **error)
+{
+  g_autoptr(AcMessage) stored = message_from_columns (id, timestamp, payload, from_resource, error);
+
+  return stored ? ac_message_to_meta (stored, key) : NULL;
+}
+
+/* The message_metas row of a message.  meta NULL: its payload is unreadable. */
+static gboolean
+insert_meta (Store *store, gint64 app, const char *conv_key, guint64 id, guint64 timestamp,
+             const char *sender, AcBodyType body_type, GBytes *meta, GError **error)
+{
+  sqlite3_stmt *st = store_stmt (store, STMT_META_INSERT,
+                                 "INSERT INTO message_metas (app_id, conv_key, id, timestamp,"
+                                 " sender, body_type, meta) VALUES (?, ?, ?, ?, ?, ?, ?)", error);
+  gsize len = 0;
+  gconstpointer data = meta ? g_bytes_get_data (meta, &len) : NULL;
+
+  if (st == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (st, 1, app);
+  sqlite3_bind_text (st, 2, conv_key, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (st, 3, (gint64) id);
+  sqlite3_bind_int64 (st, 4, (gint64) timestamp);
+  sqlite3_bind_text (st, 5, sender, -1, SQLITE_STATIC);
+  sqlite3_bind_int (st, 6, body_type);
+  if (meta != NULL)
+    sqlite3_bind_blob (st, 7, data, (int) len, SQLITE_STATIC);
+  else
+    sqlite3_bind_null (st, 7);
+  return store_step_done (store, st, error);
+}
+
+gboolean
+store_messages_fill_metas (Store *store, GError **error)
+{
+  sqlite3_stmt *st = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  /* Reading messages while writing message_metas only: the scan is never
+   * disturbed by its own writes. */
+  rc = sqlite3_prepare_v2 (store->db,
+                           "SELECT m.app_id, m.conv_key, m.id, m.timestamp, m.sender, m.body_type,"
+                           " m.payload, m.from_resource, a.org || '#' || a.app"
+                           " FROM messages m JOIN apps a ON a.id = m.app_id"
+                           " WHERE NOT EXISTS (SELECT 1 FROM message_metas x WHERE"
+                           "  x.app_id = m.app_id AND x.conv_key = m.conv_key AND x.id = m.id)",
+                           -1, &st, NULL);
+  if (rc != SQLITE_OK)
+    {
+      store_set_sqlite_error (store, error, rc, "preparing the message metas");
+      goto out;
+    }
+  while ((rc = sqlite3_step (st)) == SQLITE_ROW)
+    {
+      guint64 id = (guint64) sqlite3_column_int64 (st, 2), ts = (guint64) sqlite3_column_int64 (st, 3);
+      g_autoptr(GBytes) meta = stored_meta ((const char *) sqlite3_column_text (st, 8), id, ts,
+                                            (const char *) sqlite3_column_text (st, 6),
+                                            (const char *) sqlite3_column_text (st, 7), NULL);
+      if (!insert_meta (store, sqlite3_column_int64 (st, 0),
+                        (const char *) sqlite3_column_text (st, 1), id, ts,
+                        (const char *) sqlite3_column_text (st, 4),
+                        (AcBodyType) sqlite3_column_int (st, 5), meta, error))
+        goto out;
+    }
+  if (rc != SQLITE_DONE)
+    {
+      store_set_sqlite_error (store, error, rc, "reading messages");
+      goto out;
+    }
+  ok = TRUE;
+out:
+  sqlite3_finalize (st);
+  return ok;
 }
 
 /* ---- insertion ---- */
@@ -143,12 +267,18 @@ insert_row (Store *store, gint64 app, const AcMessage *msg, guint64 id, guint64 
             const char *conv_key, GError **error)
 {
   g_autofree char *payload = ac_message_to_payload_string (msg);
-  sqlite3_stmt *st = store_stmt (store, STMT_MSG_INSERT,
-                                 "INSERT INTO messages (id, app_id, conv_key, chat_type, sender,"
-                                 " recipient, timestamp, body_type, payload, from_resource)"
-                                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
+  const char *key = app_key (store, app, error);
+  g_autoptr(GBytes) meta = key ? stored_meta (key, id, timestamp, payload, msg->from_resource,
+                                              error) : NULL;
+  sqlite3_stmt *st;
   int rc;
 
+  if (meta == NULL)
+    return FALSE;
+  st = store_stmt (store, STMT_MSG_INSERT,
+                   "INSERT INTO messages (id, app_id, conv_key, chat_type, sender,"
+                   " recipient, timestamp, body_type, payload, from_resource)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", error);
   if (st == NULL)
     return FALSE;
   sqlite3_bind_int64 (st, 1, (gint64) id);
@@ -174,7 +304,7 @@ insert_row (Store *store, gint64 app, const AcMessage *msg, guint64 id, guint64 
       store_set_sqlite_error (store, error, rc, "storing a message");
       return FALSE;
     }
-  return TRUE;
+  return insert_meta (store, app, conv_key, id, timestamp, msg->from, msg->type, meta, error);
 }
 
 static gboolean
@@ -270,11 +400,11 @@ out:
 
 /* ---- roaming ---- */
 
-/* The visibility rule, shared by both directions: ?1 app, ?2 conv_key,
- * ?3 user, ?4 cleared_ts, ?5 cleared_id; then ?6 start (inclusive),
- * ?7/?8 time window, ?9 sender, ?10 type mask, ?11 limit. */
-#define ROAM_SELECT \
-  "SELECT m.id, m.timestamp, m.payload, m.from_resource FROM messages m" \
+/* The visibility rule, over `messages` or `message_metas` (both have these
+ * columns) as m, shared by both directions: ?1 app, ?2 conv_key, ?3 user,
+ * ?4 cleared_ts, ?5 cleared_id; then ?6 start (inclusive), ?7/?8 time
+ * window, ?9 sender, ?10 type mask, ?11 limit. */
+#define ROAM_WHERE \
   " WHERE m.app_id = ?1 AND m.conv_key = ?2" \
   "  AND m.timestamp > ?4 AND m.id > ?5" \
   "  AND NOT EXISTS (SELECT 1 FROM hidden_messages h" \
@@ -282,12 +412,35 @@ out:
   "  AND (?7 < 0 OR m.timestamp >= ?7) AND (?8 < 0 OR m.timestamp <= ?8)" \
   "  AND (?9 IS NULL OR m.sender = ?9)" \
   "  AND (?10 = 0 OR (?10 >> m.body_type) & 1)"
+#define ROAM_MESSAGES "SELECT m.id, m.timestamp, m.payload, m.from_resource FROM messages m" ROAM_WHERE
+#define ROAM_METAS "SELECT m.id, m.meta FROM message_metas m" ROAM_WHERE
+#define ROAM_BACKWARD " AND m.id <= ?6 ORDER BY m.id DESC LIMIT ?11"
+#define ROAM_FORWARD " AND m.id >= ?6 ORDER BY m.id ASC LIMIT ?11"
 
-GPtrArray *
-store_roaming (Store *store, gint64 app, const char *user, const StoreConvRef *conv,
-               const StoreRoamingQuery *q, guint64 *next_key, gboolean *is_last, GError **error)
+/* The row's stored Meta as base64, history's msgs[].msg. */
+static char *
+meta_from_row (sqlite3_stmt *st, GError **error)
 {
-  g_autoptr(GPtrArray) msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+  const guchar *meta = sqlite3_column_blob (st, 1);
+  int len = sqlite3_column_bytes (st, 1);
+
+  if (meta == NULL || len == 0)
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_FAILED, "stored message %" G_GINT64_FORMAT
+                   " is unreadable: it has no meta", (gint64) sqlite3_column_int64 (st, 0));
+      return NULL;
+    }
+  return g_base64_encode (meta, (gsize) len);
+}
+
+/* One page, each row made into an AcMessage or into its Meta text. */
+static GPtrArray *
+roam (Store *store, gint64 app, const char *user, const StoreConvRef *conv,
+      const StoreRoamingQuery *q, gboolean metas, guint64 *next_key, gboolean *is_last,
+      GError **error)
+{
+  g_autoptr(GPtrArray) page =
+    g_ptr_array_new_with_free_func (metas ? g_free : (GDestroyNotify) ac_message_free);
   g_autoptr(sqlite3_stmt) st = NULL;
   g_autofree char *conv_key = NULL;
   StoreUserConv uc;
@@ -323,12 +476,14 @@ store_roaming (Store *store, gint64 app, const char *user, const StoreConvRef *c
       goto done;
     }
 
-  if (q->forward)
-    st = store_stmt (store, STMT_ROAM_FORWARD,
-                     ROAM_SELECT " AND m.id >= ?6 ORDER BY m.id ASC LIMIT ?11", error);
+  if (metas && q->forward)
+    st = store_stmt (store, STMT_ROAM_META_FORWARD, ROAM_METAS ROAM_FORWARD, error);
+  else if (metas)
+    st = store_stmt (store, STMT_ROAM_META_BACKWARD, ROAM_METAS ROAM_BACKWARD, error);
+  else if (q->forward)
+    st = store_stmt (store, STMT_ROAM_FORWARD, ROAM_MESSAGES ROAM_FORWARD, error);
   else
-    st = store_stmt (store, STMT_ROAM_BACKWARD,
-                     ROAM_SELECT " AND m.id <= ?6 ORDER BY m.id DESC LIMIT ?11", error);
+    st = store_stmt (store, STMT_ROAM_BACKWARD, ROAM_MESSAGES ROAM_BACKWARD, error);
   if (st == NULL)
     return NULL;
   sqlite3_bind_int64 (st, 1, app);
@@ -345,16 +500,17 @@ store_roaming (Store *store, gint64 app, const char *user, const StoreConvRef *c
   sqlite3_bind_int (st, 11, (int) q->limit + 1);
   while ((rc = sqlite3_step (st)) == SQLITE_ROW)
     {
-      AcMessage *msg;
-      if (msgs->len == q->limit)
+      gpointer item;
+      if (page->len == q->limit)
         {
           next = (guint64) sqlite3_column_int64 (st, 0);
           continue;
         }
-      msg = store_message_from_row (st, 0, error);
-      if (msg == NULL)
+      item = metas ? (gpointer) meta_from_row (st, error)
+                   : (gpointer) store_message_from_row (st, 0, error);
+      if (item == NULL)
         return NULL;
-      g_ptr_array_add (msgs, msg);
+      g_ptr_array_add (page, item);
     }
   if (rc != SQLITE_DONE)
     {
@@ -366,5 +522,20 @@ done:
     *next_key = next;
   if (is_last)
     *is_last = next == 0;
-  return g_steal_pointer (&msgs);
+  return g_steal_pointer (&page);
+}
+
+GPtrArray *
+store_roaming (Store *store, gint64 app, const char *user, const StoreConvRef *conv,
+               const StoreRoamingQuery *q, guint64 *next_key, gboolean *is_last, GError **error)
+{
+  return roam (store, app, user, conv, q, FALSE, next_key, is_last, error);
+}
+
+GPtrArray *
+store_roaming_metas (Store *store, gint64 app, const char *user, const StoreConvRef *conv,
+                     const StoreRoamingQuery *q, guint64 *next_key, gboolean *is_last,
+                     GError **error)
+{
+  return roam (store, app, user, conv, q, TRUE, next_key, is_last, error);
 }

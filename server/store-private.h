@@ -33,6 +33,10 @@ typedef enum {
   STMT_UC_SELECT,
   STMT_ROAM_BACKWARD,
   STMT_ROAM_FORWARD,
+  STMT_ROAM_META_BACKWARD,
+  STMT_ROAM_META_FORWARD,
+  STMT_META_INSERT,
+  STMT_APP_KEY,
   STMT_CONV_LIST,
   STMT_CONV_UNREAD,
   STMT_CONV_MAX_ID,
@@ -71,6 +75,10 @@ struct _Store {
   /* store_message_announce() tells it about messages entering through REST */
   StoreMessageObserver observer;
   gpointer      observer_data;
+  /* "org#app" of one app id, for the JIDs in stored messages' Metas: a
+   * server serves one app nearly always, so one entry is the whole cache. */
+  gint64        cached_app;
+  char         *cached_app_key;
 };
 
 /* A reset statement from the cache (prepared on first use), or NULL with *error set. */
@@ -110,6 +118,10 @@ gboolean store_user_conv_get (Store *store, gint64 app, const char *user, const 
 /* A message row (id, timestamp, payload, from_resource columns starting at
  * `col`) as an AcMessage. */
 AcMessage *store_message_from_row (sqlite3_stmt *st, int col, GError **error);
+
+/* Migration step of schema v2: a message_metas row for each message that has
+ * none (with a NULL meta when its payload is unreadable). */
+gboolean store_messages_fill_metas (Store *store, GError **error);
 
 /* sqlite3_reset as a g_autoptr cleanup: a statement handed out by
  * store_stmt() is reset when it goes out of scope (which also ends its read). */
