@@ -267,6 +267,141 @@ store_group_is_member (Store *store, gint64 app, const char *group_id, const cha
   return sqlite3_step (st) == SQLITE_ROW;
 }
 
+/* ---- membership changes ---- */
+
+/* The member's role (NULL with NOT_FOUND when not a member). */
+static char *
+member_role (Store *store, gint64 app, const char *group_id, const char *username,
+             GError **error)
+{
+  g_autoptr(sqlite3_stmt) st =
+    store_stmt (store, STMT_GROUP_MEMBER_ROLE,
+                "SELECT role FROM group_members WHERE app_id = ? AND group_id = ? AND username = ?",
+                error);
+  int rc;
+
+  if (st == NULL)
+    return NULL;
+  sqlite3_bind_int64 (st, 1, app);
+  sqlite3_bind_text (st, 2, group_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, username, -1, SQLITE_STATIC);
+  rc = sqlite3_step (st);
+  if (rc == SQLITE_ROW)
+    return store_column_dup (st, 0);
+  if (rc == SQLITE_DONE)
+    g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND, "user %s is not a member of group %s",
+                 username, group_id);
+  else
+    store_set_sqlite_error (store, error, rc, "reading a group member");
+  return NULL;
+}
+
+static gint64
+member_count (Store *store, gint64 app, const char *group_id, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st =
+    store_stmt (store, STMT_GROUP_MEMBER_COUNT,
+                "SELECT count(*) FROM group_members WHERE app_id = ? AND group_id = ?", error);
+  int rc;
+
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_int64 (st, 1, app);
+  sqlite3_bind_text (st, 2, group_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW)
+    {
+      store_set_sqlite_error (store, error, rc, "counting group members");
+      return -1;
+    }
+  return sqlite3_column_int64 (st, 0);
+}
+
+gboolean
+store_group_add_member (Store *store, gint64 app, const char *group_id, const char *username,
+                        GError **error)
+{
+  g_autoptr(StoreGroup) group = NULL;
+  g_autofree char *role = NULL;
+  GError *local = NULL;
+  gint64 n;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  if (username == NULL || *username == '\0')
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_INVALID, "no user name");
+      return FALSE;
+    }
+  if (!store_write_begin (store, error))
+    return FALSE;
+  group = store_group_get (store, app, group_id, FALSE, error);
+  if (group == NULL)
+    goto out;
+  role = member_role (store, app, group_id, username, &local);
+  if (role != NULL)
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_DUPLICATE,
+                   "user %s is already a member of group %s", username, group_id);
+      goto out;
+    }
+  if (!g_error_matches (local, STORE_ERROR, STORE_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      goto out;
+    }
+  g_clear_error (&local);
+  n = member_count (store, app, group_id, error);
+  if (n < 0)
+    goto out;
+  if (n >= group->maxusers)
+    {
+      /* The text the SDK's error mapper knows (§2.4). */
+      g_set_error (error, STORE_ERROR, STORE_ERROR_INVALID, "group member list is full!");
+      goto out;
+    }
+  ok = add_member (store, app, group_id, username, "member", store_now_ms (), error);
+out:
+  return store_write_end (store, ok, error);
+}
+
+gboolean
+store_group_remove_member (Store *store, gint64 app, const char *group_id, const char *username,
+                           GError **error)
+{
+  g_autoptr(StoreGroup) group = NULL;
+  g_autofree char *role = NULL;
+  sqlite3_stmt *st;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (store != NULL, FALSE);
+  if (!store_write_begin (store, error))
+    return FALSE;
+  group = store_group_get (store, app, group_id, FALSE, error);
+  if (group == NULL)
+    goto out;
+  role = member_role (store, app, group_id, username, error);
+  if (role == NULL)
+    goto out;
+  if (g_str_equal (role, "owner"))
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_INVALID,
+                   "user %s is the owner of group %s and cannot be removed", username, group_id);
+      goto out;
+    }
+  st = store_stmt (store, STMT_GROUP_MEMBER_DELETE,
+                   "DELETE FROM group_members WHERE app_id = ? AND group_id = ? AND username = ?",
+                   error);
+  if (st == NULL)
+    goto out;
+  sqlite3_bind_int64 (st, 1, app);
+  sqlite3_bind_text (st, 2, group_id, -1, SQLITE_STATIC);
+  sqlite3_bind_text (st, 3, username, -1, SQLITE_STATIC);
+  ok = store_step_done (store, st, error);
+out:
+  return store_write_end (store, ok, error);
+}
+
 /* ---- contacts ---- */
 
 gboolean

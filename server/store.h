@@ -83,6 +83,15 @@ StoreGroup *store_group_get (Store *store, gint64 app, const char *group_id, gbo
                              GError **error);                                   /* NOT_FOUND */
 GPtrArray  *store_groups_joined (Store *store, gint64 app, const char *username, GError **error); /* StoreGroup*, no members */
 gboolean    store_group_is_member (Store *store, gint64 app, const char *group_id, const char *username);
+/* Membership changes after creation.  Adding: role "member", joined now;
+ * NOT_FOUND for an unknown group or user, DUPLICATE when already a member,
+ * INVALID "group member list is full!" at maxusers.  Removing (a kick, or
+ * leaving when the user removes itself): NOT_FOUND for an unknown group or a
+ * user who is not a member, INVALID for the owner (a group always has one). */
+gboolean    store_group_add_member (Store *store, gint64 app, const char *group_id,
+                                    const char *username, GError **error);
+gboolean    store_group_remove_member (Store *store, gint64 app, const char *group_id,
+                                       const char *username, GError **error);
 
 /* Contacts (symmetric). */
 gboolean   store_contact_add (Store *store, gint64 app, const char *a, const char *b, GError **error);
