@@ -42,6 +42,13 @@ void groups_contacts (Request *req);
 void groups_user_metadata (Request *req);
 void groups_user_get (Request *req);
 
+/* group-members.c */
+void group_members_add_one (Request *req);
+void group_members_add_batch (Request *req);
+void group_members_invite (Request *req);
+void group_members_remove (Request *req);
+void group_members_quit (Request *req);
+
 /* discovery.c */
 void discovery_server_json (Request *req);
 

@@ -379,3 +379,75 @@ msync_meta_statistic (guint64 id, Easemob__Pb__StatisticsBody__Operation op, con
   meta.payload.len = len;
   return pack (&meta.base);
 }
+
+GBytes *
+msync_meta_muc (guint64 id, const MsyncMucEvent *event, const char *recipient,
+                guint64 timestamp)
+{
+  Easemob__Pb__Meta meta = EASEMOB__PB__META__INIT;
+  Easemob__Pb__MUCBody body = EASEMOB__PB__MUCBODY__INIT;
+  Easemob__Pb__JID group = EASEMOB__PB__JID__INIT, to = EASEMOB__PB__JID__INIT;
+  Easemob__Pb__JID from = EASEMOB__PB__JID__INIT;
+  guint n = event->targets ? g_strv_length ((char **) event->targets) : 0;
+  g_autofree Easemob__Pb__JID *target_jids = g_new0 (Easemob__Pb__JID, MAX (n, 1));
+  g_autofree Easemob__Pb__JID **target_ptrs = g_new0 (Easemob__Pb__JID *, MAX (n, 1));
+  g_autoptr(GBytes) payload = NULL;
+  gsize len = 0;
+
+  group.appkey = (char *) event->app_key;
+  group.name = (char *) event->group_id;
+  group.domain = (char *) AC_DOMAIN_GROUP;
+  from.appkey = (char *) event->app_key;
+  from.name = (char *) event->from;
+  from.domain = (char *) AC_DOMAIN_USER;
+
+  body.mucid = &group;
+  body.has_operation = TRUE;
+  body.operation = event->op;
+  body.from = &from;
+  body.has_ischatroom = TRUE;
+  body.ischatroom = FALSE;
+  body.mucname = (char *) event->group_name;
+  if (event->member_count > 0)
+    {
+      body.has_mucmembercount = TRUE;
+      body.mucmembercount = event->member_count;
+    }
+  if (event->as_members)
+    {
+      body.n_members = n;
+      body.members = (char **) event->targets;
+    }
+  else
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          easemob__pb__jid__init (&target_jids[i]);
+          target_jids[i].appkey = (char *) event->app_key;
+          target_jids[i].name = (char *) event->targets[i];
+          target_jids[i].domain = (char *) AC_DOMAIN_USER;
+          target_ptrs[i] = &target_jids[i];
+        }
+      body.n_to = n;
+      body.to = target_ptrs;
+    }
+  payload = pack (&body.base);
+
+  /* The SDK reads Meta.from.name of every meta, and Meta.to.domain when
+   * there is a Meta.to. */
+  to.appkey = (char *) event->app_key;
+  to.name = (char *) recipient;
+  to.domain = (char *) AC_DOMAIN_USER;
+  meta.from = &group;
+  meta.to = &to;
+  meta.has_id = TRUE;
+  meta.id = id;
+  meta.has_timestamp = TRUE;
+  meta.timestamp = timestamp;
+  meta.has_ns = TRUE;
+  meta.ns = EASEMOB__PB__META__NAME_SPACE__MUC;
+  meta.has_payload = TRUE;
+  meta.payload.data = (guint8 *) g_bytes_get_data (payload, &len);
+  meta.payload.len = len;
+  return pack (&meta.base);
+}

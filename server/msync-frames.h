@@ -57,6 +57,24 @@ GBytes *msync_meta_notify (guint64 id, const char *app_key, const char *user, co
 /* STATISTIC with a StatisticsBody (§9.3), e.g. a kick. */
 GBytes *msync_meta_statistic (guint64 id, Easemob__Pb__StatisticsBody__Operation op,
                               const char *reason, guint64 timestamp);
+/* MUC (§9.2) with a MUCBody, the one place that knows its shape: mucId is
+ * the group's JID in the conference domain, from/to[] are user JIDs.
+ * `targets` (NULL-terminated, may be NULL) go into to[] when `as_members`
+ * is FALSE, else into members[] (what the SDK reports as membersPresence /
+ * membersAbsence).  member_count > 0 sets mucMemberCount; name sets mucName.
+ * Meta.from is the group, Meta.to the recipient. */
+typedef struct {
+  const char  *app_key;
+  const char  *group_id;
+  const char  *group_name;          /* may be NULL */
+  Easemob__Pb__MUCBody__Operation op;
+  const char  *from;                /* operator or the member concerned */
+  const char * const *targets;
+  gboolean     as_members;
+  gint         member_count;
+} MsyncMucEvent;
+GBytes *msync_meta_muc (guint64 id, const MsyncMucEvent *event, const char *recipient,
+                        guint64 timestamp);
 /* Any Meta, packed. */
 GBytes *msync_meta_pack (const Easemob__Pb__Meta *meta);
 

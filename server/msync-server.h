@@ -23,4 +23,19 @@ void msync_notify_conversation_deleted (MsyncServer *msync, gint64 app, const ch
                                         const char *user, const char *resource,
                                         AcChatType chat_type, const char *peer);
 
+/* MUC metas (§9.2, msync-muc.c) after a group membership change, already
+ * made in the store: `users` were added (by `operator_name`), kicked (by
+ * `operator_name`) or left on their own (one user).  Every device concerned
+ * gets them in the group's queue (offline users on their next login) except
+ * `caller_resource` of the user `caller`, the device that made the change. */
+typedef enum {
+  MSYNC_MEMBERS_ADDED,
+  MSYNC_MEMBERS_KICKED,
+  MSYNC_MEMBER_LEFT,
+} MsyncMembershipChange;
+void msync_notify_membership (MsyncServer *msync, gint64 app, const char *group_id,
+                              MsyncMembershipChange change, const char *operator_name,
+                              const char * const *users, const char *caller,
+                              const char *caller_resource);
+
 G_END_DECLS

@@ -33,6 +33,11 @@ static const Route routes[] = {
   { "GET",    APP "chatgroups/{id}",                            ROUTE_AUTH_ANY,          groups_info },
   { "GET",    APP "chatgroups/{id}/users",                      ROUTE_AUTH_ANY,          groups_members },
   { "GET",    APP "users/{u}/contacts/users",                   ROUTE_AUTH_USER_SELF,    groups_contacts },
+  { "POST",   APP "chatgroups/{id}/users/{u}",                  ROUTE_AUTH_ANY,          group_members_add_one },
+  { "POST",   APP "chatgroups/{id}/users",                      ROUTE_AUTH_ANY,          group_members_add_batch },
+  { "POST",   APP "chatgroups/{id}/invite",                     ROUTE_AUTH_ANY,          group_members_invite },
+  { "DELETE", APP "chatgroups/{id}/users/{u}",                  ROUTE_AUTH_ANY,          group_members_remove },
+  { "DELETE", APP "chatgroups/{id}/quit",                       ROUTE_AUTH_ANY,          group_members_quit },
   { "POST",   APP "metadata/user/get",                          ROUTE_AUTH_ANY,          groups_user_metadata },
 };
 
