@@ -25,6 +25,13 @@ typedef struct {
   gboolean sent;
 } SendOp;
 
+/* A pull reply handed out a slice of metas per main-loop iteration, so
+ * that a big batch never freezes the UI; acked when all were handled. */
+typedef struct {
+  Easemob__Pb__CommSyncDL *dl;
+  gsize                    next;
+} Reply;
+
 typedef struct {
   Easemob__Pb__JID *queue;
   guint64           last_key;
@@ -57,6 +64,8 @@ struct _AcMsync {
   GHashTable   *pending;  /* guint64* local id -> SendOp* (owned) */
   GQueue        unsent;   /* SendOp* waiting for a connection (borrowed from pending) */
   GHashTable   *pulls;    /* queue key -> Pull* */
+  GQueue        replies;  /* Reply*: pull replies whose metas are being handed out */
+  guint         replies_id;
   guint         heartbeat_ms, ack_timeout_ms, backoff_ms;
 };
 

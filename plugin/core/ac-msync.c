@@ -13,6 +13,8 @@ G_DEFINE_QUARK (ac-msync-error-quark, ac_msync_error)
 #define MAX_INCOMING_FRAME (16 * 1024 * 1024)
 /* Re-pulls of a queue without progress before it is given up (§7.5 quirk guard). */
 #define MAX_REPULLS 3
+/* Metas handed out per main-loop iteration (each is stored and shown). */
+#define METAS_PER_SLICE 8
 
 
 G_DEFINE_FINAL_TYPE (AcMsync, ac_msync, G_TYPE_OBJECT)
@@ -22,6 +24,13 @@ static guint signals[N_SIGNALS];
 
 static void connect_now (AcMsync *ms);
 static void fail_for_good (AcMsync *ms, GError *error);
+
+static void
+reply_free (Reply *r)
+{
+  easemob__pb__comm_sync_dl__free_unpacked (r->dl, NULL);
+  g_free (r);
+}
 
 static void
 pull_free (Pull *p)
@@ -37,6 +46,7 @@ ac_msync_init (AcMsync *ms)
   ms->pending = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL,
                                        (GDestroyNotify) ac_msync_send_op_free);
   g_queue_init (&ms->unsent);
+  g_queue_init (&ms->replies);
   ms->pulls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) pull_free);
   ms->heartbeat_ms = AC_MSYNC_HEARTBEAT_MS;
   ms->ack_timeout_ms = AC_MSYNC_ACK_TIMEOUT_MS;
@@ -168,6 +178,9 @@ close_socket (AcMsync *ms)
       g_clear_object (&ms->ws);
     }
   g_hash_table_remove_all (ms->pulls);
+  /* Unacked metas come again on the next connection. */
+  g_clear_handle_id (&ms->replies_id, g_source_remove);
+  g_queue_clear_full (&ms->replies, (GDestroyNotify) reply_free);
   ms->ping_sent = FALSE;
 }
 
@@ -393,14 +406,10 @@ handle_meta (AcMsync *ms, const Easemob__Pb__Meta *meta, GError **kick)
   return FALSE;
 }
 
+/* After all metas of a reply were handled: ack and continue, end, or pull again. */
 static void
-handle_pull_reply (AcMsync *ms, const Easemob__Pb__CommSyncDL *dl)
+finish_pull_reply (AcMsync *ms, const Easemob__Pb__CommSyncDL *dl)
 {
-  if (dl->queue == NULL)
-    {
-      g_debug ("MSYNC: pull reply without a queue ignored");
-      return;
-    }
   g_autofree char *key = ac_msync_queue_key (dl->queue);
   Pull *p = g_hash_table_lookup (ms->pulls, key);
   if (p == NULL)
@@ -410,12 +419,6 @@ handle_pull_reply (AcMsync *ms, const Easemob__Pb__CommSyncDL *dl)
       p->queue = ac_msync_jid_copy (dl->queue);
       g_hash_table_insert (ms->pulls, g_strdup (key), p);
     }
-  g_autoptr (GError) kick = NULL;
-  for (gsize i = 0; i < dl->n_metas && kick == NULL; i++)
-    handle_meta (ms, dl->metas[i], &kick);
-  if (g_hash_table_lookup (ms->pulls, key) != p)
-    return; /* a handler stopped us */
-
   guint64 next = dl->has_nextkey ? dl->nextkey : 0;
   gboolean last = dl->has_islast && dl->islast;
   if (next != 0 && (!last || dl->n_metas > 0))
@@ -448,8 +451,55 @@ handle_pull_reply (AcMsync *ms, const Easemob__Pb__CommSyncDL *dl)
         pull (ms, queue);
       ac_msync_jid_free (queue);
     }
+}
+
+static gboolean
+on_replies (gpointer data)
+{
+  AcMsync *ms = data;
+  g_autoptr (AcMsync) hold = g_object_ref (ms);
+  Reply *r = g_queue_peek_head (&ms->replies);
+  if (r == NULL)
+    {
+      ms->replies_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  g_autoptr (GError) kick = NULL;
+  gsize end = MIN (r->next + METAS_PER_SLICE, r->dl->n_metas);
+  while (r->next < end && kick == NULL)
+    {
+      handle_meta (ms, r->dl->metas[r->next++], &kick);
+      if (ms->replies_id == 0)
+        return G_SOURCE_REMOVE; /* a handler stopped us; r is gone */
+    }
+  if (kick == NULL && r->next < r->dl->n_metas)
+    return G_SOURCE_CONTINUE;
+  g_queue_pop_head (&ms->replies);
+  finish_pull_reply (ms, r->dl);
+  reply_free (r);
   if (kick != NULL)
-    fail_for_good (ms, kick);
+    {
+      fail_for_good (ms, kick);
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+/* Takes dl. */
+static void
+handle_pull_reply (AcMsync *ms, Easemob__Pb__CommSyncDL *dl)
+{
+  if (dl->queue == NULL)
+    {
+      g_debug ("MSYNC: pull reply without a queue ignored");
+      easemob__pb__comm_sync_dl__free_unpacked (dl, NULL);
+      return;
+    }
+  Reply *r = g_new0 (Reply, 1);
+  r->dl = dl;
+  g_queue_push_tail (&ms->replies, r);
+  if (ms->replies_id == 0)
+    ms->replies_id = g_idle_add_full (G_PRIORITY_DEFAULT, on_replies, ms, NULL);
 }
 
 static void
@@ -588,7 +638,7 @@ on_ws_message (SoupWebsocketConnection *ws, gint type, GBytes *message, gpointer
   else if (frame->sync != NULL && frame->sync->has_metaid && frame->sync->metaid != 0)
     ac_msync_handle_send_ack (ms, frame->sync);
   else if (frame->sync != NULL)
-    handle_pull_reply (ms, frame->sync);
+    handle_pull_reply (ms, g_steal_pointer (&frame->sync));
 }
 
 static gboolean

@@ -9,6 +9,8 @@
 //   {"cmd":"delete","peer","ids":[...],"group"?:bool}    one-way deletion by ids (REST, with our resource)
 //   {"cmd":"rtt","to","n","group"?:bool}                 the SDK's own round trip against an echoing peer:
 //                                                        -> {"ev":"rtt","samples":[ms...]}
+//   {"cmd":"burst","to","n","prefix"}                   n texts prefix+i as fast as acks allow (64 in flight)
+//                                                        -> {"ev":"burst-done","ms"}
 //   {"cmd":"quit"}
 // Events also: {"ev":"msg","from","to","text","id","time","chatType"} per text message received.
 import { createInterface } from 'node:readline';
@@ -97,6 +99,19 @@ async function handle(c) {
         samples.push(Number(process.hrtime.bigint() - t0) / 1e6);
       }
       emit({ ev: 'rtt', samples });
+      break;
+    }
+    case 'burst': {
+      const t0 = process.hrtime.bigint();
+      const inflight = new Set();
+      for (let i = 0; i < c.n; i++) {
+        const p = conn.send(AC.message.create({ type: 'txt', chatType: 'singleChat', to: c.to, msg: `${c.prefix}${i}` }));
+        inflight.add(p);
+        p.finally(() => inflight.delete(p));
+        if (inflight.size >= 64) await Promise.race(inflight);
+      }
+      await withTimeout(Promise.all(inflight), 'burst');
+      emit({ ev: 'burst-done', ms: Number(process.hrtime.bigint() - t0) / 1e6 });
       break;
     }
     case 'quit':
