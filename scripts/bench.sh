@@ -6,13 +6,42 @@
 #           profile by the headless libpurple client (wall, CPU, peak RSS, RSS
 #           growth, longest main-loop stall), next to a plain HTTP client and
 #           the official Web SDK fetching the same pages from the same server.
-#   scripts/bench.sh plugin   runs only the plugin section.
+#   live:   plugin -> server -> Web SDK -> server -> plugin round trip (median,
+#           p99 over 1,000), sustained receive rate into an open window with the
+#           longest main-loop stall, and the Web SDK's own round trip beside it.
+#   scripts/bench.sh plugin   runs only the plugin section; scripts/bench.sh live only the live one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 BUILD=${BUILD:-build}
 [ -d "$BUILD" ] || meson setup "$BUILD"
 meson compile -C "$BUILD" agora-local-server server-bench agorachat plugin-backfill >/dev/null
+
+# ---- live (MSYNC) ----
+live_bench() {
+  if ! command -v node >/dev/null || [ ! -d tests/sdk/node_modules/agora-chat ]; then
+    echo "(tests/sdk/node_modules missing: run npm ci in tests/sdk for the live benchmark)"
+    return
+  fi
+  meson compile -C "$BUILD" plugin-live >/dev/null
+  local dir; dir=$(mktemp -d)
+  "$BUILD/server/agora-local-server" --listen 127.0.0.1:0 --db "$dir/live.db" \
+    --client-id bench-id --client-secret bench-secret >"$dir/out" 2>"$dir/server.log" &
+  local pid=$!
+  for _ in $(seq 100); do grep -q 'listening on' "$dir/out" && break; sleep 0.05; done
+  local live_url; live_url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$dir/out")
+  echo
+  "$BUILD/bench/plugin-live" "$live_url" bench-id bench-secret 2>/dev/null | grep -v '^('
+  echo "server peak RSS (live run): $(grep VmHWM /proc/$pid/status | awk '{print $2, $3}')"
+  echo "(load average: $(cut -d' ' -f1-3 /proc/loadavg); stalls with little of our CPU are the kernel running the server and Node)"
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  rm -rf "$dir"
+}
+if [ "${1:-}" = live ]; then
+  live_bench
+  exit 0
+fi
 
 work=$(mktemp -d)
 trap 'kill "$server_pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
@@ -58,3 +87,5 @@ grep ' /org1/app1/users/reader/messageroaming 200 ' "$work/server2.log" | awk '
   END { split("warm-up,plain HTTP,plugin,Web SDK", name, ",");
         for (i = 0; i < 4; i++) if (n[i]) printf "server time serving the %-10s pages: %6.0f ms (%d pages)\n", name[i + 1], t[i], n[i] }'
 echo "(a client whose wall time is close to the server time for its pages waits on the server)"
+
+live_bench
