@@ -4,6 +4,7 @@
 #include "json-args.h"
 
 #include <stdarg.h>
+#include <string.h>
 
 gint64
 reply_now_ms (void)
@@ -51,16 +52,14 @@ reply_json (Request *req, guint status, JsonNode *root)
   reply_json_msg (req->msg, status, root);
 }
 
-static JsonNode *
-envelope (Request *req, JsonNode *data, JsonNode *entities)
+/* The envelope's members before "data"... */
+static void
+envelope_head (JsonBuilder *b, Request *req, JsonNode *entities)
 {
-  g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autofree char *action = g_ascii_strdown (req->method, -1);
   g_autofree char *app_uuid = entity_uuid (req->app_key, NULL);
   g_autofree char *uri = g_strconcat (req->server->base_url, req->path, NULL);
-  gint64 now = reply_now_ms ();
 
-  json_builder_begin_object (b);
   json_builder_set_member_name (b, "action");
   json_builder_add_string_value (b, action);
   if (req->app_key != NULL) {
@@ -82,16 +81,73 @@ envelope (Request *req, JsonNode *data, JsonNode *entities)
     json_builder_begin_array (b);
     json_builder_end_array (b);
   }
+}
+
+/* ... and after it. */
+static void
+envelope_tail (JsonBuilder *b, Request *req)
+{
+  json_builder_set_member_name (b, "timestamp");
+  json_builder_add_int_value (b, reply_now_ms ());
+  json_builder_set_member_name (b, "duration");
+  json_builder_add_int_value (b, (g_get_monotonic_time () - req->start_us) / 1000);
+}
+
+static JsonNode *
+envelope (Request *req, JsonNode *data, JsonNode *entities)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  envelope_head (b, req, entities);
   if (data != NULL) {
     json_builder_set_member_name (b, "data");
     json_builder_add_value (b, data);
   }
-  json_builder_set_member_name (b, "timestamp");
-  json_builder_add_int_value (b, now);
-  json_builder_set_member_name (b, "duration");
-  json_builder_add_int_value (b, (g_get_monotonic_time () - req->start_us) / 1000);
+  envelope_tail (b, req);
   json_builder_end_object (b);
   return json_builder_get_root (b);
+}
+
+static char *
+object_text (JsonBuilder *b)
+{
+  g_autoptr (JsonNode) root = json_builder_get_root (b);
+
+  return json_to_string (root, FALSE);
+}
+
+void
+reply_envelope_data_text (Request *req, GString *data)
+{
+  g_autoptr (JsonBuilder) head = json_builder_new ();
+  g_autoptr (JsonBuilder) tail = json_builder_new ();
+  g_autofree char *head_text = NULL, *tail_text = NULL;
+  GString *out;
+  gsize len;
+
+  json_builder_begin_object (head);
+  envelope_head (head, req, NULL);
+  json_builder_end_object (head);
+  json_builder_begin_object (tail);
+  envelope_tail (tail, req);
+  json_builder_end_object (tail);
+  head_text = object_text (head);
+  tail_text = object_text (tail);
+  /* {head…} + data + {tail…} joined into one object, members in the usual order */
+  out = g_string_sized_new (strlen (head_text) + data->len + strlen (tail_text) + 16);
+  g_string_append_len (out, head_text, (gssize) strlen (head_text) - 1);
+  g_string_append (out, ",\"data\":");
+  g_string_append_len (out, data->str, (gssize) data->len);
+  g_string_append_c (out, ',');
+  g_string_append (out, tail_text + 1);
+  g_string_free (data, TRUE);
+
+  add_cors (req->msg);
+  soup_server_message_set_status (req->msg, SOUP_STATUS_OK, NULL);
+  len = out->len;
+  soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE,
+                                    g_string_free (out, FALSE), len);
 }
 
 void

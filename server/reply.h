@@ -17,6 +17,10 @@ void reply_json_msg (SoupServerMessage *msg, guint status, JsonNode *root);
  *  "entities","data","timestamp","duration"}; data/entities may be NULL
  * (entities then is []).  Takes ownership of data and entities. */
 void reply_envelope (Request *req, JsonNode *data, JsonNode *entities);
+/* The same envelope with `data` given as JSON text (taken), for replies too
+ * big to build as a JsonNode tree cheaply (history pages): the caller
+ * guarantees it is one valid JSON value. */
+void reply_envelope_data_text (Request *req, GString *data);
 /* The same envelope with more top-level members added (ownership taken). */
 void reply_envelope_with (Request *req, JsonNode *data, JsonNode *entities,
                           const char *extra_name, JsonNode *extra_value);
