@@ -1,4 +1,5 @@
 #include "ac-local-store.h"
+#include "ac-wal-checkpointer.h"
 #include "ac-message-json.h"
 
 #include <errno.h>
@@ -126,6 +127,7 @@ static const char *const statement_sql[N_STATEMENTS] = {
 struct _AcLocalStore {
   sqlite3      *db;
   sqlite3_stmt *stmt[N_STATEMENTS];
+  AcWalCheckpointer *checkpointer; /* NULL: SQLite's own auto-checkpoint */
 };
 
 static gboolean
@@ -224,6 +226,10 @@ ac_local_store_open (const char *path, GError **error)
     }
   if (!migrate (store, error))
     return NULL;
+  /* Checkpoints (and their fsync) on a worker thread, never in the main loop. */
+  store->checkpointer = ac_wal_checkpointer_start (path);
+  if (store->checkpointer != NULL)
+    sqlite3_exec (store->db, "PRAGMA wal_autocheckpoint = 0", NULL, NULL, NULL);
   return g_steal_pointer (&store);
 }
 
@@ -232,6 +238,7 @@ ac_local_store_close (AcLocalStore *store)
 {
   if (store == NULL)
     return;
+  g_clear_pointer (&store->checkpointer, ac_wal_checkpointer_stop);
   for (guint i = 0; i < N_STATEMENTS; i++)
     sqlite3_finalize (store->stmt[i]);
   sqlite3_close (store->db);
@@ -366,6 +373,7 @@ ac_local_store_commit_page (AcLocalStore *store, const char *conv_id, gboolean i
     }
   if (!exec_simple (store, ST_COMMIT, error))
     goto rollback;
+  ac_wal_checkpointer_kick (store->checkpointer);
   if (inserted != NULL)
     *inserted = g_steal_pointer (&added);
   return TRUE;
@@ -544,6 +552,7 @@ ac_local_store_delete_ids (AcLocalStore *store, const char *conv_id, gboolean is
     }
   if (!exec_simple (store, ST_COMMIT, error))
     goto rollback;
+  ac_wal_checkpointer_kick (store->checkpointer);
   if (removed != NULL)
     *removed = count;
   return TRUE;
@@ -624,6 +633,7 @@ ac_local_store_delete_conversation (AcLocalStore *store, const char *conv_id, gb
     }
   if (!exec_simple (store, ST_COMMIT, error))
     goto rollback;
+  ac_wal_checkpointer_kick (store->checkpointer);
   if (removed != NULL)
     *removed = count;
   return TRUE;

@@ -213,6 +213,42 @@ test_conversations (Fixture *f, gconstpointer data)
   g_assert_cmpuint (second->unread, ==, 0);
 }
 
+/* Checkpoints run on the store's worker thread: with SQLite's auto-checkpoint
+ * off on the main connection, committed pages still reach the main database
+ * file (read here without the -wal file) soon after the commit. */
+static void
+test_checkpoints_off_main_thread (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_assert_no_error (error);
+  for (guint page = 0; page < 20; page++)
+    {
+      g_autoptr (GPtrArray) msgs = messages (1000 + page * 50, 50, 100000 + page * 50000);
+      g_assert_true (ac_local_store_commit_page (store, "bob", FALSE, msgs, NULL, NULL, &error));
+    }
+  g_autofree char *copy = g_strconcat (f->path, ".copy", NULL);
+  gint64 count = 0;
+  for (int attempt = 0; attempt < 40 && count < 1000; attempt++)
+    {
+      g_usleep (50 * 1000);
+      g_autofree char *bytes = NULL;
+      gsize len = 0;
+      g_assert_true (g_file_get_contents (f->path, &bytes, &len, NULL));
+      g_assert_true (g_file_set_contents (copy, bytes, (gssize) len, NULL));
+      sqlite3 *db = NULL;
+      g_assert_cmpint (sqlite3_open_v2 (copy, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+      sqlite3_stmt *s = NULL;
+      if (sqlite3_prepare_v2 (db, "SELECT COUNT(*) FROM messages", -1, &s, NULL) == SQLITE_OK
+          && sqlite3_step (s) == SQLITE_ROW)
+        count = sqlite3_column_int64 (s, 0);
+      sqlite3_finalize (s);
+      sqlite3_close (db);
+    }
+  g_unlink (copy);
+  g_assert_cmpint (count, ==, 1000);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -225,5 +261,6 @@ main (int argc, char **argv)
   ADD ("/local-store/messages-roundtrip-in-time-order", test_messages_roundtrip_in_time_order);
   ADD ("/local-store/shown-once", test_shown_once);
   ADD ("/local-store/conversations", test_conversations);
+  ADD ("/local-store/checkpoints-off-main-thread", test_checkpoints_off_main_thread);
   return g_test_run ();
 }
