@@ -11,7 +11,9 @@ cd "$src"
 mapfile -t files < <(grep -v '^[[:space:]]*\(#\|$\)' po/POTFILES)
 c_files=() xml_files=()
 for f in "${files[@]}"; do case "$f" in *.xml.in) xml_files+=("$f") ;; *) c_files+=("$f") ;; esac; done
-xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=ngettext:1,2 \
+# The keywords of meson's glib preset (po/meson.build), plus plain ngettext.
+xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=C_:1c,2 --keyword=NC_:1c,2 \
+  --keyword=g_dcgettext:2 --keyword=g_dngettext:2,3 --keyword=g_dpgettext2:2c,3 --keyword=ngettext:1,2 \
   --language=C -o "$work/c.pot" "${c_files[@]}"
 xgettext --from-code=UTF-8 -o "$work/xml.pot" "${xml_files[@]}"
 msgcat -o "$work/all.pot" "$work/c.pot" "$work/xml.pot"
