@@ -511,6 +511,33 @@ test_kick (void)
   teardown (srv, other, groups);
 }
 
+/* The token expires while connected; after the server restarts, PROVISION
+ * refuses it: one re-sign-in, then live again. */
+static void
+test_expired_token (void)
+{
+  static const char *const ttl[] = { "--token-ttl", "3", NULL };
+  LocalServer *srv = local_server_start (NULL, ttl);
+  g_autoptr (JsonObject) r = local_server_import (srv, SEED);
+  harness_init ();
+  hook_signals ();
+  PurpleAccount *acc = live_account (srv);
+  connect_live (acc);
+  spin (4000);
+  local_server_kill (srv);
+  local_server_restart (srv);
+  g_assert_true (wait_count (&live_connects, 2, 30000));
+  g_assert_cmpuint (local_server_count_log (srv, "/token 200"), ==, 1);
+  g_assert_true (purple_account_is_connected (acc));
+  LivePeer *bob = live_peer_start (local_server_url (srv));
+  peer_login (bob, "bob", "pw-b", "bobdev");
+  plugin_send_im (acc, "bob", "still here");
+  g_assert_true (wait_count (&acks, 1, 15000));
+  g_assert_true (live_peer_wait_messages (bob, 1, 15000));
+  JsonObject *groups = json_object_new ();
+  teardown (srv, bob, groups);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -521,5 +548,6 @@ main (int argc, char **argv)
   g_test_add_func ("/live/remote-delete", test_remote_delete);
   g_test_add_func ("/live/failures", test_failures);
   g_test_add_func ("/live/kick", test_kick);
+  g_test_add_func ("/live/expired-token", test_expired_token);
   return g_test_run ();
 }
