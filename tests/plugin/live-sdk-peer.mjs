@@ -11,6 +11,8 @@
 //                                                        -> {"ev":"rtt","samples":[ms...]}
 //   {"cmd":"burst","to","n","prefix"}                   n texts prefix+i as fast as acks allow (64 in flight)
 //                                                        -> {"ev":"burst-done","ms"}
+//   {"cmd":"group-invite","group","users":[...]}        -> {"ev":"group-done"}
+//   {"cmd":"group-remove","group","user"}               -> {"ev":"group-done"}
 //   {"cmd":"quit"}
 // Events also: {"ev":"msg","from","to","text","id","time","chatType"} per text message received.
 import { createInterface } from 'node:readline';
@@ -114,6 +116,14 @@ async function handle(c) {
       emit({ ev: 'burst-done', ms: Number(process.hrtime.bigint() - t0) / 1e6 });
       break;
     }
+    case 'group-invite':
+      await withTimeout(conn.inviteUsersToGroup({ groupId: c.group, users: c.users }), 'inviteUsersToGroup');
+      emit({ ev: 'group-done' });
+      break;
+    case 'group-remove':
+      await withTimeout(conn.removeGroupMember({ groupId: c.group, username: c.user }), 'removeGroupMember');
+      emit({ ev: 'group-done' });
+      break;
     case 'quit':
       releaseSdk(conn ? [conn] : []);
       emit({ ev: 'bye' });

@@ -9,9 +9,10 @@
 #include <signal.h>
 
 #define SEED "{\"users\":[{\"username\":\"alice\",\"password\":\"pw-a\"}," \
-             "{\"username\":\"bob\",\"password\":\"pw-b\"}]," \
+             "{\"username\":\"bob\",\"password\":\"pw-b\"},{\"username\":\"carol\",\"password\":\"pw-c\"}]," \
              "\"groups\":[{\"ref\":\"g1\",\"groupname\":\"Live\",\"owner\":\"alice\",\"members\":[\"bob\"]}," \
-             "{\"ref\":\"g2\",\"groupname\":\"Closed\",\"owner\":\"bob\",\"members\":[]}]}"
+             "{\"ref\":\"g2\",\"groupname\":\"Closed\",\"owner\":\"bob\",\"members\":[]}," \
+             "{\"ref\":\"g3\",\"groupname\":\"Bob's\",\"owner\":\"bob\",\"members\":[\"alice\"]}]}"
 
 static guint live_connects, caught_up, acks, failures, remote_deleted;
 static char *last_failure;
@@ -356,7 +357,22 @@ test_server_restart (void)
 
   local_server_kill (srv);
   local_server_restart (srv);
-  /* Bob is back first (alice waits out her backoff) and writes. */
+  /* Bob is back first (alice waits out her backoff) and writes.  His first
+   * session's messages by id: the server may deliver again what that
+   * session had not acked when the server died (at least once), and a new
+   * SDK process has no memory of it; the SDK's side is checked by id. */
+  g_autoptr (GHashTable) seen_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr (GPtrArray) at_bob = g_ptr_array_new_with_free_func (g_free);
+  GPtrArray *first = live_peer_messages (bob);
+  for (guint i = 0; i < first->len; i++)
+    {
+      const char *t = json_object_get_string_member_with_default (first->pdata[i], "text", "");
+      const char *id = json_object_get_string_member_with_default (first->pdata[i], "id", "");
+      g_assert_false (g_hash_table_contains (seen_ids, id)); /* once within a session */
+      g_hash_table_add (seen_ids, g_strdup (id));
+      if (g_str_has_prefix (t, "r-a-"))
+        g_ptr_array_add (at_bob, g_strdup (t));
+    }
   live_peer_stop (bob);
   bob = live_peer_start (local_server_url (srv));
   peer_login (bob, "bob", "pw-b", "bobdev");
@@ -383,9 +399,18 @@ test_server_restart (void)
   PurpleConversation *im = purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM, "bob", acc);
   g_autoptr (GPtrArray) got = lines_with (im, PURPLE_MESSAGE_RECV);
   assert_sequence (got, "r-b-", 0, 10);
-  /* Bob's second session got alice's last five (the first five went to the first). */
-  g_autoptr (GPtrArray) at_bob = peer_texts (bob, "r-a-");
-  assert_sequence (at_bob, "r-a-", 5, 5);
+  GPtrArray *second = live_peer_messages (bob);
+  g_autoptr (GHashTable) second_ids = g_hash_table_new (g_str_hash, g_str_equal);
+  for (guint i = 0; i < second->len; i++)
+    {
+      const char *t = json_object_get_string_member_with_default (second->pdata[i], "text", "");
+      const char *id = json_object_get_string_member_with_default (second->pdata[i], "id", "");
+      g_assert_false (g_hash_table_contains (second_ids, id));
+      g_hash_table_add (second_ids, (gpointer) id);
+      if (g_str_has_prefix (t, "r-a-") && !g_hash_table_contains (seen_ids, id))
+        g_ptr_array_add (at_bob, g_strdup (t));
+    }
+  assert_sequence (at_bob, "r-a-", 0, 10);
   g_autoptr (AcLocalStore) store = plugin_store ();
   g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 20);
   g_assert_cmpuint (failures, ==, 0);
@@ -538,6 +563,62 @@ test_expired_token (void)
   teardown (srv, bob, groups);
 }
 
+static gboolean
+wait_member (PurpleConversation *chat, const char *who, gboolean present, guint ms)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) ms * 1000;
+  while ((purple_conv_chat_find_user (PURPLE_CONV_CHAT (chat), who) != FALSE) != present
+         && g_get_monotonic_time () < deadline)
+    spin (50);
+  return (purple_conv_chat_find_user (PURPLE_CONV_CHAT (chat), who) != FALSE) == present;
+}
+
+/* Group membership changed by the SDK (the owner bob) shows in alice's open
+ * chat: a member added and removed, then alice herself removed. */
+static void
+test_group_members (void)
+{
+  LocalServer *srv;
+  PurpleAccount *acc;
+  JsonObject *groups;
+  setup (&srv, &acc, &groups);
+  const char *g3 = json_object_get_string_member (groups, "g3");
+  connect_live (acc);
+  PurpleConversation *chat = open_chat (acc, g3);
+  g_assert_true (wait_member (chat, "bob", TRUE, 10000));
+  g_assert_false (purple_conv_chat_find_user (PURPLE_CONV_CHAT (chat), "carol"));
+  LivePeer *bob = live_peer_start (local_server_url (srv));
+  peer_login (bob, "bob", "pw-b", "bobdev");
+
+  g_autofree char *invite = g_strdup_printf ("{\"cmd\":\"group-invite\",\"group\":\"%s\","
+                                             "\"users\":[\"carol\"]}", g3);
+  live_peer_command (bob, invite);
+  g_assert_nonnull (live_peer_wait (bob, "group-done", 15000));
+  g_assert_true (wait_member (chat, "carol", TRUE, 10000));
+
+  g_autofree char *remove = g_strdup_printf ("{\"cmd\":\"group-remove\",\"group\":\"%s\","
+                                             "\"user\":\"carol\"}", g3);
+  live_peer_command (bob, remove);
+  g_assert_nonnull (live_peer_wait (bob, "group-done", 15000));
+  g_assert_true (wait_member (chat, "carol", FALSE, 10000));
+  g_assert_true (purple_conv_chat_find_user (PURPLE_CONV_CHAT (chat), "bob"));
+
+  g_autofree char *kick = g_strdup_printf ("{\"cmd\":\"group-remove\",\"group\":\"%s\","
+                                           "\"user\":\"alice\"}", g3);
+  live_peer_command (bob, kick);
+  g_assert_nonnull (live_peer_wait (bob, "group-done", 15000));
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (!purple_conv_chat_has_left (PURPLE_CONV_CHAT (chat)) && g_get_monotonic_time () < deadline)
+    spin (50);
+  g_assert_true (purple_conv_chat_has_left (PURPLE_CONV_CHAT (chat)));
+  g_autoptr (GPtrArray) sys = lines_with (chat, PURPLE_MESSAGE_SYSTEM);
+  gboolean told = FALSE;
+  for (guint i = 0; i < sys->len; i++)
+    told |= strstr (sys->pdata[i], "You were removed from the group by bob") != NULL;
+  g_assert_true (told);
+  teardown (srv, bob, groups);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -549,5 +630,6 @@ main (int argc, char **argv)
   g_test_add_func ("/live/failures", test_failures);
   g_test_add_func ("/live/kick", test_kick);
   g_test_add_func ("/live/expired-token", test_expired_token);
+  g_test_add_func ("/live/group-members", test_group_members);
   return g_test_run ();
 }
