@@ -170,15 +170,17 @@ def main():
         irc.wait(r"^:bob!bob@\S+ JOIN :&bitlbee")
         print("buddy bob joined &bitlbee")
 
-        # The query with bob: "/history 5" typed in it opens the conversation
-        # (the 20 lines kept at sign-in arrive) and runs the plugin's command,
-        # which fetches the 5 older lines from the server.  (bitlbee drops
-        # libpurple's system lines, so the command's notices are not seen.)
+        # The query with bob.  "/history 0" (a usage error, run by the plugin,
+        # not sent) opens the conversation: the 20 lines kept at sign-in
+        # arrive.  Then "/history 5" fetches the 5 older lines from the
+        # server.  (bitlbee drops libpurple's system lines, so the commands'
+        # notices are not seen here.)
         mark = irc.seen
-        irc.say("bob", "/history 5")
+        irc.say("bob", "/history 0")
         for i in range(6, 26):
             irc.wait(r"^:bob!\S+ PRIVMSG tester :.*bob line %02d$" % i)
         print("query with bob: the 20 back-filled lines, in order")
+        irc.say("bob", "/history 5")
         for i in range(1, 6):
             irc.wait(r"^:bob!\S+ PRIVMSG tester :.*bob line %02d$" % i)
         print("/history 5 from IRC: the 5 older lines")
