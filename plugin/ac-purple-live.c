@@ -245,6 +245,8 @@ on_connected (AcMsync *ms, gboolean reconnected, gpointer data)
   AcAccount *acc = data;
   purple_debug_info ("agorachat", "MSYNC connected as %s%s\n", ac_msync_get_resource (ms),
                      reconnected ? " (reconnected)" : "");
+  /* The server's resource is the one its notices name (§1.6). */
+  ac_api_set_resource (acc->api, ac_msync_get_resource (ms));
   purple_signal_emit (ac_purple_plugin (), "agorachat-live-connected", acc->gc);
   /* What was sent while we were away and is not in an offline queue
    * (e.g. the server restarted) comes through roaming; the store drops
@@ -310,6 +312,7 @@ ac_purple_live_start (AcAccount *acc, GProxyResolver *resolver)
       return;
     }
   acc->msync = ac_msync_new (acc->api, url, resource, resolver);
+  ac_api_set_resource (acc->api, resource);
   /* Tests shorten the SDK's timings (never set by users). */
   ac_msync_set_timing (acc->msync,
                        (guint) purple_account_get_int (acc->account, "msync_heartbeat_ms", 0),

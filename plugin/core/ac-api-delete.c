@@ -14,8 +14,11 @@ roaming_url (AcApi *api, const char *conv_id, gboolean is_group, const char *suf
 {
   g_autofree char *user = ac_api_escape (ac_api_get_username (api));
   g_autofree char *target = ac_api_escape (conv_id);
-  return ac_api_url (api, "sdk/message/roaming/%s/user/%s%s?%s=%s&%s", is_group ? "group" : "chat",
-                     user, suffix, is_group ? "groupId" : "userId", target, query);
+  const char *res = ac_api_get_resource (api);
+  g_autofree char *res_q = res != NULL ? g_uri_escape_string (res, NULL, FALSE) : NULL;
+  return ac_api_url (api, "sdk/message/roaming/%s/user/%s%s?%s=%s&%s%s%s", is_group ? "group" : "chat",
+                     user, suffix, is_group ? "groupId" : "userId", target, query,
+                     res_q != NULL ? "&resource=" : "", res_q != NULL ? res_q : "");
 }
 
 static void
@@ -108,7 +111,10 @@ ac_api_delete_conversation_async (AcApi *api, const char *conv_id, gboolean is_g
   json_builder_end_object (b);
   g_autoptr (JsonNode) body = json_builder_get_root (b);
   g_autofree char *user = ac_api_escape (ac_api_get_username (api));
-  g_autofree char *url = ac_api_url (api, "user/%s/user_channel", user);
+  const char *res = ac_api_get_resource (api);
+  g_autofree char *res_q = res != NULL ? g_uri_escape_string (res, NULL, FALSE) : NULL;
+  g_autofree char *url = ac_api_url (api, "user/%s/user_channel%s%s", user,
+                                     res_q != NULL ? "?resource=" : "", res_q != NULL ? res_q : "");
   ac_http_request_async (ac_api_get_http (api), "DELETE", url, body, AC_HTTP_AUTH, cancellable,
                          on_deleted, task);
 }

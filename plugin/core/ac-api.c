@@ -12,6 +12,7 @@ struct _AcApi {
   char    *username;
   char    *password;
   char    *rest_url;
+  char    *resource;
 };
 
 G_DEFINE_FINAL_TYPE (AcApi, ac_api, G_TYPE_OBJECT)
@@ -44,6 +45,7 @@ ac_api_finalize (GObject *object)
   g_free (api->username);
   wipe (&api->password);
   g_free (api->rest_url);
+  g_free (api->resource);
   G_OBJECT_CLASS (ac_api_parent_class)->finalize (object);
 }
 
@@ -211,6 +213,19 @@ ac_json_data_array (JsonObject *reply, GError **error)
 /* ---- sign-in (POST /token, §1.3) ---- */
 
 static void reauth (AcHttp *http, gpointer user_data);
+
+void
+ac_api_set_resource (AcApi *api, const char *resource)
+{
+  g_free (api->resource);
+  api->resource = g_strdup (resource);
+}
+
+const char *
+ac_api_get_resource (AcApi *api)
+{
+  return api->resource;
+}
 
 void
 ac_api_set_password (AcApi *api, const char *password)

@@ -24,6 +24,10 @@ const char *ac_api_get_rest_url (AcApi *api);
 /* An attachment's link as the SDK builds it (§3.4): REST base + the path of
  * url + ?em-redirect=true&share-secret=…; NULL without a usable url. */
 char       *ac_api_attachment_url (AcApi *api, const char *url, const char *secret);
+/* This device's MSYNC resource, sent as resource= on deletions (§6.1–§6.3) so
+ * that the server's multi-device notice skips this device; NULL: none sent. */
+void        ac_api_set_resource (AcApi *api, const char *resource);
+const char *ac_api_get_resource (AcApi *api);
 /* Kept in memory for the re-sign-in after a 401; never logged. */
 void        ac_api_set_password (AcApi *api, const char *password);
 

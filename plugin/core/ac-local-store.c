@@ -35,7 +35,7 @@ static const char *const migrations[] = {
   "  PRIMARY KEY (is_group, conv_id));",
   /* 3: per-profile settings that must not live in accounts.xml (the MSYNC
    * device resource). */
-  "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+  "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AC_LOCAL_STORE_VERSION);
 
