@@ -84,7 +84,8 @@ typedef struct {
   guint64      next_start;
   guint64      top_id;    /* newest id of the walk */
   guint64      lowest_id; /* oldest id of the walk */
-  GPtrArray   *seen;      /* AcMessage*, the walk's messages newer than the cursor */
+  GPtrArray   *seen;      /* AcMessage*, stored by this walk: never shown yet */
+  GPtrArray   *known;     /* AcMessage*, the walk's messages the store already had */
 } Walk;
 
 static void
@@ -92,6 +93,7 @@ walk_free (Walk *w)
 {
   g_free (w->id);
   g_ptr_array_unref (w->seen);
+  g_ptr_array_unref (w->known);
   g_free (w);
 }
 
@@ -129,10 +131,14 @@ walk_done (GTask *task, Walk *w, GError *error, gboolean capped)
     }
   else
     {
-      g_autoptr (GPtrArray) unshown = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
-      for (guint i = 0; i < w->seen->len; i++)
+      /* Stored by this walk: certainly never shown.  Only what the store had
+       * already (a restarted walk) needs asking — one query per message is
+       * half the back-fill's CPU when asked for every one. */
+      g_autoptr (GPtrArray) unshown = g_steal_pointer (&w->seen);
+      w->seen = g_ptr_array_new ();
+      for (guint i = 0; i < w->known->len; i++)
         {
-          AcMessage *m = w->seen->pdata[i];
+          AcMessage *m = w->known->pdata[i];
           if (!ac_local_store_is_shown (bf->store, m->id))
             g_ptr_array_add (unshown, ac_message_copy (m));
         }
@@ -200,13 +206,21 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
         next.oldest_id = w->lowest_id;
       cursor = &next;
     }
-  if (!ac_local_store_commit_page (bf->store, w->id, w->is_group, keep, cursor, NULL, &error))
+  g_autoptr (GPtrArray) inserted = NULL;
+  if (!ac_local_store_commit_page (bf->store, w->id, w->is_group, keep, cursor, &inserted, &error))
     {
       walk_done (task, w, error, FALSE);
       return;
     }
-  for (guint i = 0; i < keep->len; i++)
-    g_ptr_array_add (w->seen, ac_message_copy (keep->pdata[i]));
+  /* inserted is the subsequence of keep that was new to the store. */
+  for (guint i = 0, j = 0; i < keep->len; i++)
+    {
+      AcMessage *m = keep->pdata[i];
+      if (j < inserted->len && ((AcMessage *) inserted->pdata[j])->id == m->id)
+        g_ptr_array_add (w->seen, g_steal_pointer (&inserted->pdata[j++]));
+      else
+        g_ptr_array_add (w->known, ac_message_copy (m));
+    }
   g_signal_emit (bf, signals[SIG_PAGE], 0, w->id, w->is_group, keep->len);
 
   if (end)
@@ -285,6 +299,7 @@ ac_backfill_run_async (AcBackfill *bf, GPtrArray *convs, GCancellable *cancellab
         w->id = g_strdup (conv->id);
         w->is_group = conv->is_group;
         w->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+        w->known = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
         g_queue_push_tail (&st->pending, w);
       }
   start_walks (task);
