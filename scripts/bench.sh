@@ -86,7 +86,8 @@ grep ' /org1/app1/users/reader/messageroaming 200 ' "$work/server2.log" | awk '
   { gsub("ms", "", $4); seg = int((NR - 1) / 200); t[seg] += $4; n[seg]++ }
   END { split("warm-up,plain HTTP,plugin,Web SDK", name, ",");
         for (i = 0; i < 4; i++) if (n[i]) printf "server time serving the %-10s pages: %6.0f ms (%d pages)\n", name[i + 1], t[i], n[i] }'
-echo "(server time runs from a request's headers to its reply: a client too busy to send the body"
-echo " promptly inflates it too; compare it with the client's CPU time to tell which side is busy)"
+echo "(the server's log times a request from libsoup's request-started, which on a kept-alive"
+echo " connection fires when it starts waiting for the next request: a client that works between"
+echo " pages inflates it; compare with the client's CPU time to tell which side is busy)"
 
 live_bench
