@@ -54,7 +54,8 @@ url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/out")
 
 if [ "${1:-}" != plugin ]; then
 echo "== server benchmark ($(nproc) cores, $url) =="
-"$BUILD/bench/server-bench" "$url/org1/app1" bench-id bench-secret
+# SERVER_PID: the bench also prints the server's CPU time per page.
+SERVER_PID=$server_pid "$BUILD/bench/server-bench" "$url/org1/app1" bench-id bench-secret
 size=$(du -cb "$work"/bench.db* | tail -1 | cut -f1)
 echo "database size: $((size / 1024 / 1024)) MiB ($size bytes, with WAL)"
 echo "server peak RSS: $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
