@@ -131,15 +131,16 @@ walk_done (GTask *task, Walk *w, GError *error, gboolean capped)
     }
   else
     {
-      /* Stored by this walk: certainly never shown.  Only what the store had
-       * already (a restarted walk) needs asking — one query per message is
-       * half the back-fill's CPU when asked for every one. */
+      /* Stored by this walk: certainly never shown.  Only the rest needs
+       * asking (one query per message is costly): what the store had already
+       * (a restarted walk) and is still unshown; what it refused to store (a
+       * deleted message's tombstone) is not reported at all. */
       g_autoptr (GPtrArray) unshown = g_steal_pointer (&w->seen);
       w->seen = g_ptr_array_new ();
       for (guint i = 0; i < w->known->len; i++)
         {
           AcMessage *m = w->known->pdata[i];
-          if (!ac_local_store_is_shown (bf->store, m->id))
+          if (ac_local_store_is_unshown (bf->store, m->id))
             g_ptr_array_add (unshown, ac_message_copy (m));
         }
       g_ptr_array_sort (unshown, by_time);

@@ -481,6 +481,18 @@ ac_local_store_is_shown (AcLocalStore *store, guint64 id)
 }
 
 gboolean
+ac_local_store_is_unshown (AcLocalStore *store, guint64 id)
+{
+  sqlite3_stmt *s = stmt (store, ST_SHOWN_GET, NULL);
+  if (s == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (s, 1, (sqlite3_int64) id);
+  gboolean unshown = sqlite3_step (s) == SQLITE_ROW && sqlite3_column_int (s, 0) == 0;
+  sqlite3_reset (s);
+  return unshown;
+}
+
+gboolean
 ac_local_store_mark_shown (AcLocalStore *store, guint64 id, GError **error)
 {
   sqlite3_stmt *s = stmt (store, ST_SHOWN_SET, error);

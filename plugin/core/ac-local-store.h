@@ -58,6 +58,8 @@ GPtrArray *ac_local_store_unshown_messages (AcLocalStore *store, const char *con
 guint      ac_local_store_count_unshown (AcLocalStore *store, const char *conv_id, gboolean is_group);
 
 gboolean   ac_local_store_is_shown (AcLocalStore *store, guint64 id);
+/* Stored and never shown (FALSE for an id the store does not have, e.g. a deleted one). */
+gboolean   ac_local_store_is_unshown (AcLocalStore *store, guint64 id);
 gboolean   ac_local_store_mark_shown (AcLocalStore *store, guint64 id, GError **error);
 
 /* Remote deletion (R5, R6): call these only for what the server confirmed.
