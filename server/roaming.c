@@ -86,6 +86,24 @@ object_text (JsonBuilder *b)
   return json_to_string (root, FALSE);
 }
 
+/* Room for n bytes in base64: g_base64_encode_step's documented bound, and
+ * 4 more for g_base64_encode_close. */
+#define B64_MAX(n) (((n) / 3 + 1) * 4 + 4 + 4)
+
+/* Base64 straight into the reply: no string per message. */
+static void
+append_base64 (GString *out, GBytes *bytes)
+{
+  gsize len = 0, at = out->len, written;
+  const guchar *data = g_bytes_get_data (bytes, &len);
+  gint state = 0, save = 0;
+
+  g_string_set_size (out, at + B64_MAX (len));
+  written = g_base64_encode_step (data, len, FALSE, out->str + at, &state, &save);
+  written += g_base64_encode_close (FALSE, out->str + at + written, &state, &save);
+  g_string_truncate (out, at + written);
+}
+
 /* {"user","msgs":[{"msg":<base64 Meta>}…],"queue","next_key","is_last","timestamp"}
  * as JSON text.  A page is up to 50 Metas of a few hundred bytes: through a
  * JsonNode tree each was copied twice and escaped character by character,
@@ -121,7 +139,7 @@ history_data (const char *user, const char *queue, GPtrArray *metas, guint64 nex
   tail_text = object_text (tail);
 
   for (guint i = 0; i < metas->len; i++)
-    size += strlen (g_ptr_array_index (metas, i)) + 12;
+    size += B64_MAX (g_bytes_get_size (g_ptr_array_index (metas, i))) + 12;
   out = g_string_sized_new (size + strlen (head_text) + strlen (tail_text));
   /* {"user":…} and {"queue":…} joined around "msgs" */
   g_string_append_len (out, head_text, (gssize) strlen (head_text) - 1);
@@ -130,7 +148,7 @@ history_data (const char *user, const char *queue, GPtrArray *metas, guint64 nex
     if (i > 0)
       g_string_append_c (out, ',');
     g_string_append (out, "{\"msg\":\"");
-    g_string_append (out, g_ptr_array_index (metas, i));
+    append_base64 (out, g_ptr_array_index (metas, i));
     g_string_append (out, "\"}");
   }
   g_string_append (out, "],");

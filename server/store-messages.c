@@ -417,8 +417,8 @@ out:
 #define ROAM_BACKWARD " AND m.id <= ?6 ORDER BY m.id DESC LIMIT ?11"
 #define ROAM_FORWARD " AND m.id >= ?6 ORDER BY m.id ASC LIMIT ?11"
 
-/* The row's stored Meta as base64, history's msgs[].msg. */
-static char *
+/* The row's packed Meta. */
+static GBytes *
 meta_from_row (sqlite3_stmt *st, GError **error)
 {
   const guchar *meta = sqlite3_column_blob (st, 1);
@@ -430,17 +430,18 @@ meta_from_row (sqlite3_stmt *st, GError **error)
                    " is unreadable: it has no meta", (gint64) sqlite3_column_int64 (st, 0));
       return NULL;
     }
-  return g_base64_encode (meta, (gsize) len);
+  return g_bytes_new (meta, (gsize) len);
 }
 
-/* One page, each row made into an AcMessage or into its Meta text. */
+/* One page, each row made into an AcMessage or into its packed Meta. */
 static GPtrArray *
 roam (Store *store, gint64 app, const char *user, const StoreConvRef *conv,
       const StoreRoamingQuery *q, gboolean metas, guint64 *next_key, gboolean *is_last,
       GError **error)
 {
   g_autoptr(GPtrArray) page =
-    g_ptr_array_new_with_free_func (metas ? g_free : (GDestroyNotify) ac_message_free);
+    g_ptr_array_new_with_free_func (metas ? (GDestroyNotify) g_bytes_unref
+                                          : (GDestroyNotify) ac_message_free);
   g_autoptr(sqlite3_stmt) st = NULL;
   g_autofree char *conv_key = NULL;
   StoreUserConv uc;

@@ -13,7 +13,10 @@
  * back with the next message); unread counts messages from others after
  * read_id.  Message ids are (timestamp_ms << 20) | sequence, so id order is
  * time order, also for imported history, and paging by id never repeats a
- * message even while new ones arrive.
+ * message even while new ones arrive.  Messages never change once stored, so
+ * each one's history form, its packed protobuf Meta, is made once at insert
+ * into `message_metas`, clustered by conversation, and history pages are
+ * served from there without parsing or encoding (store-messages.c).
  *
  * One connection, used from the main thread only.  WAL with synchronous=NORMAL:
  * a crash may lose the last transactions but never corrupts the file.
@@ -31,7 +34,9 @@
  *   delete_roam may be issued again to a message imported into that same ms.
  * - Unread counts stop at 999; a conversation list limit of 0 means all.
  * - maxusers <= 0 means 200; more initial members than maxusers is INVALID.
- * - Expired tokens are found (the caller decides) and purged a day later. */
+ * - Expired tokens are found (the caller decides) and purged a day later.
+ * - A message whose payload was unreadable when schema v2 made the Metas has
+ *   none: history containing it fails with "unreadable", as before v2. */
 #include "store-private.h"
 
 #include <errno.h>

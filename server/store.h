@@ -124,10 +124,10 @@ typedef struct {
 GPtrArray *store_roaming (Store *store, gint64 app, const char *user, const StoreConvRef *conv,
                           const StoreRoamingQuery *q, guint64 *next_key, gboolean *is_last,
                           GError **error);
-/* The same page with each message in its history form, the base64 text of
- * its protobuf Meta (messageroaming's msgs[].msg), made once when it was
- * stored: ac_message_to_meta_base64 of what store_roaming returns, served
- * without parsing or encoding anything.  Returns char*. */
+/* The same page with each message in its history form, its packed protobuf
+ * Meta, made once when it was stored: the bytes of ac_message_to_meta of what
+ * store_roaming returns, read without parsing or encoding anything.
+ * Returns GBytes*. */
 GPtrArray *store_roaming_metas (Store *store, gint64 app, const char *user,
                                 const StoreConvRef *conv, const StoreRoamingQuery *q,
                                 guint64 *next_key, gboolean *is_last, GError **error);
