@@ -107,8 +107,9 @@ append_base64 (GString *out, GBytes *bytes)
 /* {"user","msgs":[{"msg":<base64 Meta>}…],"queue","next_key","is_last","timestamp"}
  * as JSON text.  A page is up to 50 Metas of a few hundred bytes: through a
  * JsonNode tree each was copied twice and escaped character by character,
- * which cost more than reading the page.  Base64 needs no escaping, so the
- * Metas are written as they are; everything else goes through json-glib. */
+ * which cost more than reading the page.  Base64 needs no JSON escaping, so
+ * the Metas are encoded straight into the text; the other members, which may
+ * need escaping, go through json-glib. */
 static GString *
 history_data (const char *user, const char *queue, GPtrArray *metas, guint64 next_key,
               gboolean is_last)
