@@ -590,10 +590,9 @@ base64_is_valid (const char *s)
   return TRUE;
 }
 
-AcMessage *
-ac_message_from_meta_base64 (const char *b64, GError **error)
+GBytes *
+ac_meta_from_base64 (const char *b64, GError **error)
 {
-  g_autofree guint8 *data = NULL;
   gsize len = 0;
 
   if (b64 == NULL || !base64_is_valid (b64))
@@ -601,6 +600,15 @@ ac_message_from_meta_base64 (const char *b64, GError **error)
       g_set_error_literal (error, AC_CODEC_ERROR, AC_CODEC_ERROR_MALFORMED, "message is not valid base64");
       return NULL;
     }
-  data = g_base64_decode (b64, &len);
-  return ac_message_from_meta (data, len, error);
+  guint8 *data = g_base64_decode (b64, &len);
+  return g_bytes_new_take (data, len);
+}
+
+AcMessage *
+ac_message_from_meta_base64 (const char *b64, GError **error)
+{
+  g_autoptr (GBytes) data = ac_meta_from_base64 (b64, error);
+  if (data == NULL)
+    return NULL;
+  return ac_message_from_meta (g_bytes_get_data (data, NULL), g_bytes_get_size (data), error);
 }

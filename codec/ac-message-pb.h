@@ -41,5 +41,7 @@ AcMessage         *ac_message_from_pb_meta (const Easemob__Pb__Meta *meta, GErro
 /* The same, as the base64 text of messageroaming's msgs[].msg. */
 char      *ac_message_to_meta_base64 (const AcMessage *msg, const char *app_key);
 AcMessage *ac_message_from_meta_base64 (const char *b64, GError **error);
+/* Just the validated, decoded bytes (packed Meta), for callers that keep them. */
+GBytes    *ac_meta_from_base64 (const char *b64, GError **error);
 
 G_END_DECLS

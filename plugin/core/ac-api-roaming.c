@@ -22,6 +22,7 @@ on_roaming (GObject *source, GAsyncResult *result, gpointer user_data)
 
   g_autoptr (AcRoamingPage) page = g_new0 (AcRoamingPage, 1);
   page->messages = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+  page->metas = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   JsonArray *msgs = ac_json_array (data, "msgs");
   guint n = msgs != NULL ? json_array_get_length (msgs) : 0;
   guint dropped = 0;
@@ -31,7 +32,11 @@ on_roaming (GObject *source, GAsyncResult *result, gpointer user_data)
       const char *b64 = JSON_NODE_HOLDS_OBJECT (node)
         ? ac_json_string (json_node_get_object (node), "msg") : NULL;
       g_autoptr (GError) merr = NULL;
-      AcMessage *msg = b64 != NULL ? ac_message_from_meta_base64 (b64, &merr) : NULL;
+      /* The decoded Meta is kept: the store saves it as it came. */
+      g_autoptr (GBytes) meta = b64 != NULL ? ac_meta_from_base64 (b64, &merr) : NULL;
+      AcMessage *msg = meta != NULL ? ac_message_from_meta (g_bytes_get_data (meta, NULL),
+                                                           g_bytes_get_size (meta), &merr)
+                                    : NULL;
       if (msg == NULL)
         {
           /* One bad entry must not stall the conversation's back-fill: the
@@ -42,6 +47,7 @@ on_roaming (GObject *source, GAsyncResult *result, gpointer user_data)
           continue;
         }
       g_ptr_array_add (page->messages, msg);
+      g_ptr_array_add (page->metas, g_steal_pointer (&meta));
     }
   /* On the last page next_key is the string "undefined" (§14): no cursor. */
   if (!ac_json_uint (data, "next_key", &page->next_key))

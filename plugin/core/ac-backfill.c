@@ -75,7 +75,29 @@ by_time (gconstpointer a, gconstpointer b)
 
 /* ---- one conversation's walk ---- */
 
+/* A page ready for the store: its messages (and their Metas as received),
+ * and the cursor when it is the walk's last. */
 typedef struct {
+  GPtrArray   *msgs;  /* AcMessage*, owned */
+  GPtrArray   *metas; /* GBytes*, parallel */
+  gboolean     has_cursor;
+  AcSyncCursor cursor;
+} PageJob;
+
+static void
+page_job_free (PageJob *job)
+{
+  g_ptr_array_unref (job->msgs);
+  g_ptr_array_unref (job->metas);
+  g_free (job);
+}
+
+/* A walk fetches page k+1 while page k is being committed on the store's
+ * writer thread, but queues a commit only after the previous one of the
+ * walk succeeded: the last page (which moves the cursor) is never committed
+ * after a failed one, so a failure leaves no gap behind the cursor. */
+typedef struct {
+  GTask       *task;      /* the run, borrowed */
   char        *id;
   gboolean     is_group;
   AcSyncCursor cursor;    /* as read when the walk started */
@@ -84,6 +106,12 @@ typedef struct {
   guint64      next_start;
   guint64      top_id;    /* newest id of the walk */
   guint64      lowest_id; /* oldest id of the walk */
+  gboolean     fetching;  /* a page request in flight */
+  PageJob     *in_commit; /* the page on the store's writer */
+  PageJob     *held;      /* fetched, waits for the commit before it */
+  gboolean     ended;     /* the last page was fetched */
+  gboolean     capped;
+  GError      *error;     /* the first failure; the walk stops */
   GPtrArray   *seen;      /* AcMessage*, stored by this walk: never shown yet */
   GPtrArray   *known;     /* AcMessage*, the walk's messages the store already had */
 } Walk;
@@ -92,6 +120,9 @@ static void
 walk_free (Walk *w)
 {
   g_free (w->id);
+  g_clear_pointer (&w->held, page_job_free);
+  g_clear_pointer (&w->in_commit, page_job_free);
+  g_clear_error (&w->error);
   g_ptr_array_unref (w->seen);
   g_ptr_array_unref (w->known);
   g_free (w);
@@ -110,24 +141,18 @@ run_state_free (RunState *st)
 }
 
 static void start_walks (GTask *task);
-static void walk_fetch (GTask *task, Walk *w);
-
-typedef struct {
-  GTask *task;
-  Walk  *walk;
-} PageCall;
+static void walk_fetch (Walk *w);
 
 static void
-walk_done (GTask *task, Walk *w, GError *error, gboolean capped)
+walk_done (GTask *task, Walk *w)
 {
   AcBackfill *bf = g_task_get_source_object (task);
   RunState *st = g_task_get_task_data (task);
-  if (error != NULL)
+  if (w->error != NULL)
     {
-      g_debug ("back-fill of %s failed: %s", w->id, error->message);
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_signal_emit (bf, signals[SIG_FAILED], 0, w->id, w->is_group, error);
-      g_error_free (error);
+      g_debug ("back-fill of %s failed: %s", w->id, w->error->message);
+      if (!g_error_matches (w->error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_signal_emit (bf, signals[SIG_FAILED], 0, w->id, w->is_group, w->error);
     }
   else
     {
@@ -141,10 +166,10 @@ walk_done (GTask *task, Walk *w, GError *error, gboolean capped)
         {
           AcMessage *m = w->known->pdata[i];
           if (ac_local_store_is_unshown (bf->store, m->id))
-            g_ptr_array_add (unshown, ac_message_copy (m));
+            g_ptr_array_add (unshown, g_steal_pointer (&w->known->pdata[i]));
         }
       g_ptr_array_sort (unshown, by_time);
-      g_signal_emit (bf, signals[SIG_SYNCED], 0, w->id, w->is_group, unshown, capped);
+      g_signal_emit (bf, signals[SIG_SYNCED], 0, w->id, w->is_group, unshown, w->capped);
     }
   walk_free (w);
   st->active--;
@@ -152,23 +177,88 @@ walk_done (GTask *task, Walk *w, GError *error, gboolean capped)
 }
 
 static void
+walk_fail (Walk *w, GError *error)
+{
+  if (w->error == NULL)
+    w->error = error;
+  else
+    g_error_free (error);
+  g_clear_pointer (&w->held, page_job_free);
+}
+
+/* Ends the walk once nothing of it is in flight. */
+static void
+walk_settle (Walk *w)
+{
+  if (!w->fetching && w->in_commit == NULL && w->held == NULL && (w->ended || w->error != NULL))
+    walk_done (w->task, w);
+}
+
+static void on_page_committed (GObject *source, GAsyncResult *result, gpointer user_data);
+
+static void
+walk_commit (Walk *w, PageJob *job)
+{
+  AcBackfill *bf = g_task_get_source_object (w->task);
+  w->in_commit = job;
+  ac_local_store_commit_page_async (bf->store, w->id, w->is_group, job->msgs, job->metas,
+                                    job->has_cursor ? &job->cursor : NULL,
+                                    g_task_get_cancellable (w->task), on_page_committed, w);
+}
+
+static void
+on_page_committed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Walk *w = user_data;
+  AcBackfill *bf = g_task_get_source_object (w->task);
+  PageJob *job = g_steal_pointer (&w->in_commit);
+  GError *error = NULL;
+  g_autoptr (GArray) is_new = ac_local_store_commit_page_finish (bf->store, result, &error);
+  if (is_new == NULL)
+    {
+      page_job_free (job);
+      walk_fail (w, error);
+      walk_settle (w);
+      return;
+    }
+  guint n = job->msgs->len;
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (g_array_index (is_new, gboolean, i) ? w->seen : w->known,
+                     g_steal_pointer (&job->msgs->pdata[i]));
+  page_job_free (job);
+  g_signal_emit (bf, signals[SIG_PAGE], 0, w->id, w->is_group, n);
+  /* Cancelled (the account closing): nothing more goes to the store. */
+  GError *cancelled = NULL;
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (w->task), &cancelled))
+    walk_fail (w, cancelled);
+  if (w->held != NULL && w->error == NULL)
+    {
+      walk_commit (w, g_steal_pointer (&w->held));
+      if (!w->ended)
+        walk_fetch (w);
+    }
+  walk_settle (w);
+}
+
+static void
 on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  PageCall *call = user_data;
-  GTask *task = call->task;
-  Walk *w = call->walk;
-  g_free (call);
-  AcBackfill *bf = g_task_get_source_object (task);
+  Walk *w = user_data;
   GError *error = NULL;
   g_autoptr (AcRoamingPage) page = ac_api_roaming_finish (AC_API (source), result, &error);
-  if (page == NULL)
+  w->fetching = FALSE;
+  if (page == NULL || w->error != NULL)
     {
-      walk_done (task, w, error, FALSE);
+      if (page == NULL)
+        walk_fail (w, error);
+      walk_settle (w);
       return;
     }
 
   gboolean reached_cursor = FALSE;
-  g_autoptr (GPtrArray) keep = g_ptr_array_new ();
+  PageJob *job = g_new0 (PageJob, 1);
+  job->msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+  job->metas = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   for (guint i = 0; i < page->messages->len; i++)
     {
       AcMessage *m = page->messages->pdata[i];
@@ -181,7 +271,8 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
         break;
       if (m->id == 0)
         continue;
-      g_ptr_array_add (keep, m);
+      g_ptr_array_add (job->msgs, g_steal_pointer (&page->messages->pdata[i]));
+      g_ptr_array_add (job->metas, g_bytes_ref (page->metas->pdata[i]));
       w->fetched++;
       w->top_id = MAX (w->top_id, m->id);
       w->lowest_id = w->lowest_id == 0 ? m->id : MIN (w->lowest_id, m->id);
@@ -195,60 +286,44 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
    * the top, the store's unique ids drop what it already has, and no gap is
    * left behind — also on the first sync, whose latest N would otherwise end
    * at the interrupted page. */
-  AcSyncCursor next = w->cursor;
-  const AcSyncCursor *cursor = NULL;
-  gboolean capped = end && limit_hit && !reached_cursor && !page->is_last && w->cursor.newest_id != 0;
+  /* Only a gap in *new* messages is worth a note; the first sync's limit is
+   * the user's choice of how much to load. */
+  w->capped = end && limit_hit && !reached_cursor && !page->is_last && w->cursor.newest_id != 0;
   if (end && w->top_id != 0)
     {
-      next.newest_id = MAX (w->cursor.newest_id, w->top_id);
+      job->has_cursor = TRUE;
+      job->cursor = w->cursor;
+      job->cursor.newest_id = MAX (w->cursor.newest_id, w->top_id);
       /* Capped: the skipped middle lies just below this walk, so "older"
        * (/history) continues from here, through the gap, down. */
-      if (next.oldest_id == 0 || capped)
-        next.oldest_id = w->lowest_id;
-      cursor = &next;
+      if (job->cursor.oldest_id == 0 || w->capped)
+        job->cursor.oldest_id = w->lowest_id;
     }
-  g_autoptr (GPtrArray) inserted = NULL;
-  if (!ac_local_store_commit_page (bf->store, w->id, w->is_group, keep, cursor, &inserted, &error))
+  w->ended = end;
+  if (!end)
+    w->next_start = page->next_key;
+  if (w->in_commit != NULL)
     {
-      walk_done (task, w, error, FALSE);
+      w->held = job; /* queued when the commit before it is in; fetching waits too */
       return;
     }
-  /* inserted is the subsequence of keep that was new to the store. */
-  for (guint i = 0, j = 0; i < keep->len; i++)
-    {
-      AcMessage *m = keep->pdata[i];
-      if (j < inserted->len && ((AcMessage *) inserted->pdata[j])->id == m->id)
-        g_ptr_array_add (w->seen, g_steal_pointer (&inserted->pdata[j++]));
-      else
-        g_ptr_array_add (w->known, ac_message_copy (m));
-    }
-  g_signal_emit (bf, signals[SIG_PAGE], 0, w->id, w->is_group, keep->len);
-
-  if (end)
-    {
-      /* Only a gap in *new* messages is worth a note (see capped above); the
-       * first sync's limit is the user's choice of how much to load. */
-      walk_done (task, w, NULL, capped);
-      return;
-    }
-  w->next_start = page->next_key;
-  walk_fetch (task, w);
+  walk_commit (w, job);
+  if (!end)
+    walk_fetch (w);
 }
 
 static void
-walk_fetch (GTask *task, Walk *w)
+walk_fetch (Walk *w)
 {
-  AcBackfill *bf = g_task_get_source_object (task);
-  PageCall *call = g_new0 (PageCall, 1);
-  call->task = task;
-  call->walk = w;
+  AcBackfill *bf = g_task_get_source_object (w->task);
   guint want = MIN (PAGE_MAX, w->limit - w->fetched);
   /* One extra so that reaching the cursor's own message is seen on the page
    * that also carries the newest messages. */
   if (w->cursor.newest_id != 0 && want < PAGE_MAX)
     want++;
+  w->fetching = TRUE;
   ac_api_roaming_async (bf->api, w->id, w->is_group, w->next_start, want, FALSE,
-                        g_task_get_cancellable (task), on_walk_page, call);
+                        g_task_get_cancellable (w->task), on_walk_page, w);
 }
 
 static void
@@ -268,12 +343,15 @@ start_walks (GTask *task)
       if (!ac_local_store_get_cursor (bf->store, w->id, w->is_group, &w->cursor, &error))
         {
           st->active++;
-          walk_done (task, w, error, FALSE);
+          w->task = task;
+          w->error = error;
+          walk_done (task, w);
           return; /* walk_done re-entered start_walks */
         }
       w->limit = w->cursor.newest_id == 0 || bf->mode == AC_HISTORY_LATEST ? bf->latest_n : bf->cap;
       st->active++;
-      walk_fetch (task, w);
+      w->task = task;
+      walk_fetch (w);
     }
   if (st->active == 0 && g_queue_is_empty (&st->pending))
     {

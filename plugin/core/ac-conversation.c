@@ -36,5 +36,6 @@ ac_roaming_page_free (AcRoamingPage *page)
   if (page == NULL)
     return;
   g_clear_pointer (&page->messages, g_ptr_array_unref);
+  g_clear_pointer (&page->metas, g_ptr_array_unref);
   g_free (page);
 }

@@ -28,6 +28,7 @@ void ac_group_info_free (AcGroupInfo *info);
 /* One page of messageroaming. */
 typedef struct {
   GPtrArray *messages; /* AcMessage*, in server order */
+  GPtrArray *metas;    /* GBytes*, each message's packed Meta as received (for the store) */
   guint64    next_key; /* 0 = none */
   gboolean   is_last;
 } AcRoamingPage;

@@ -1,6 +1,7 @@
-#include "ac-local-store.h"
+#include "ac-local-store-private.h"
 #include "ac-wal-checkpointer.h"
 #include "ac-message-json.h"
+#include "ac-message-pb.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -36,6 +37,21 @@ static const char *const migrations[] = {
   /* 3: per-profile settings that must not live in accounts.xml (the MSYNC
    * device resource). */
   "CREATE TABLE IF NOT EXISTS settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+  /* 4: back-fill speed.  The server id becomes the rowid (one b-tree less to
+   * insert into per message than UNIQUE beside a rowid); the index by
+   * conversation carries shown, so that counting a conversation's unread
+   * (once per conversation synced) reads the index alone.
+   * payload has no declared type: JSON text (v1-v3 rows, live messages) or
+   * the packed protobuf Meta as received (history pages), told apart by
+   * SQLite's storage class. */
+  "CREATE TABLE messages_v4 ("
+  "  server_id INTEGER PRIMARY KEY, conv_id TEXT NOT NULL, is_group INTEGER NOT NULL,"
+  "  ts INTEGER NOT NULL, payload NOT NULL, shown INTEGER NOT NULL DEFAULT 0);"
+  "INSERT INTO messages_v4 (server_id, conv_id, is_group, ts, payload, shown)"
+  "  SELECT server_id, conv_id, is_group, ts, payload, shown FROM messages;"
+  "DROP TABLE messages;"
+  "ALTER TABLE messages_v4 RENAME TO messages;"
+  "CREATE INDEX messages_by_conv ON messages (is_group, conv_id, ts, shown);",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AC_LOCAL_STORE_VERSION);
 
@@ -52,6 +68,9 @@ typedef enum {
   ST_SHOWN_SET,
   ST_MSG_UNSHOWN,
   ST_UNSHOWN_COUNT,
+  ST_TOMBSTONE_BEFORE,
+  ST_TOMBSTONE_ANY_ID,
+  ST_TOMBSTONE_ID,
   ST_DEL_ID_REMEMBER,
   ST_DEL_ID_MESSAGE,
   ST_DEL_BEFORE_REMEMBER,
@@ -66,6 +85,9 @@ typedef enum {
   ST_BEGIN,
   ST_COMMIT,
   ST_ROLLBACK,
+  ST_SAVEPOINT,
+  ST_RELEASE,
+  ST_ROLLBACK_TO,
   N_STATEMENTS
 } StatementId;
 
@@ -80,12 +102,13 @@ static const char *const statement_sql[N_STATEMENTS] = {
   [ST_CURSOR_SET] =
     "INSERT INTO cursors (conv_id, is_group, newest_id, oldest_id) VALUES (?1, ?2, ?3, ?4) "
     "ON CONFLICT (is_group, conv_id) DO UPDATE SET newest_id = ?3, oldest_id = ?4",
-  /* Tombstoned messages (deleted_ids, deleted_before) are never stored again. */
+  /* Tombstones are checked once per page (store_page), not per message. */
   [ST_MSG_INSERT] =
-    "INSERT INTO messages (server_id, conv_id, is_group, ts, payload) SELECT ?1, ?2, ?3, ?4, ?5 "
-    "WHERE NOT EXISTS (SELECT 1 FROM deleted_ids WHERE server_id = ?1) "
-    "AND ?4 > COALESCE ((SELECT ts FROM deleted_before WHERE is_group = ?3 AND conv_id = ?2), -1) "
+    "INSERT INTO messages (server_id, conv_id, is_group, ts, payload) VALUES (?1, ?2, ?3, ?4, ?5) "
     "ON CONFLICT (server_id) DO NOTHING",
+  [ST_TOMBSTONE_BEFORE] = "SELECT ts FROM deleted_before WHERE is_group = ?2 AND conv_id = ?1",
+  [ST_TOMBSTONE_ANY_ID] = "SELECT EXISTS (SELECT 1 FROM deleted_ids)",
+  [ST_TOMBSTONE_ID] = "SELECT 1 FROM deleted_ids WHERE server_id = ?1",
   [ST_MSG_LAST] =
     "SELECT server_id, ts, payload FROM (SELECT server_id, ts, payload FROM messages "
     "WHERE is_group = ?2 AND conv_id = ?1 ORDER BY ts DESC, server_id DESC LIMIT ?3) "
@@ -122,12 +145,16 @@ static const char *const statement_sql[N_STATEMENTS] = {
   [ST_BEGIN] = "BEGIN IMMEDIATE",
   [ST_COMMIT] = "COMMIT",
   [ST_ROLLBACK] = "ROLLBACK",
+  [ST_SAVEPOINT] = "SAVEPOINT page",
+  [ST_RELEASE] = "RELEASE page",
+  [ST_ROLLBACK_TO] = "ROLLBACK TO page",
 };
 
 struct _AcLocalStore {
   sqlite3      *db;
   sqlite3_stmt *stmt[N_STATEMENTS];
   AcWalCheckpointer *checkpointer; /* NULL: SQLite's own auto-checkpoint */
+  AcStoreWriter *writer;           /* history pages; NULL: committed on this connection */
 };
 
 static gboolean
@@ -195,6 +222,35 @@ migrate (AcLocalStore *store, GError **error)
   return TRUE;
 }
 
+static AcLocalStore *
+connect_file (const char *path, GError **error)
+{
+  g_autoptr (AcLocalStore) store = g_new0 (AcLocalStore, 1);
+  if (sqlite3_open_v2 (path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+    {
+      fail (store, error, "open the local store");
+      return NULL;
+    }
+  sqlite3_busy_timeout (store->db, 5000);
+  /* WAL: readers never block the writer; the -wal/-shm files inherit 0600. */
+  if (sqlite3_exec (store->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
+                    NULL, NULL, NULL) != SQLITE_OK)
+    {
+      fail (store, error, "configure the local store");
+      return NULL;
+    }
+  return g_steal_pointer (&store);
+}
+
+AcLocalStore *
+ac_local_store_open_connection (const char *path, GError **error)
+{
+  AcLocalStore *store = connect_file (path, error);
+  if (store != NULL)
+    sqlite3_exec (store->db, "PRAGMA wal_autocheckpoint = 0", NULL, NULL, NULL);
+  return store;
+}
+
 AcLocalStore *
 ac_local_store_open (const char *path, GError **error)
 {
@@ -210,26 +266,20 @@ ac_local_store_open (const char *path, GError **error)
   close (fd);
   g_chmod (path, 0600);
 
-  g_autoptr (AcLocalStore) store = g_new0 (AcLocalStore, 1);
-  if (sqlite3_open_v2 (path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-    {
-      fail (store, error, "open the local store");
-      return NULL;
-    }
-  sqlite3_busy_timeout (store->db, 5000);
-  /* WAL: readers never block the writer; the -wal/-shm files inherit 0600. */
-  if (sqlite3_exec (store->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;",
-                    NULL, NULL, NULL) != SQLITE_OK)
-    {
-      fail (store, error, "configure the local store");
-      return NULL;
-    }
-  if (!migrate (store, error))
+  g_autoptr (AcLocalStore) store = connect_file (path, error);
+  if (store == NULL || !migrate (store, error))
     return NULL;
   /* Checkpoints (and their fsync) on a worker thread, never in the main loop. */
   store->checkpointer = ac_wal_checkpointer_start (path);
   if (store->checkpointer != NULL)
     sqlite3_exec (store->db, "PRAGMA wal_autocheckpoint = 0", NULL, NULL, NULL);
+  /* History pages are written on a thread of their own (its own connection),
+   * so that the main loop only parses while SQLite works.  Without it, pages
+   * are committed on this connection. */
+  g_autoptr (GError) werr = NULL;
+  store->writer = ac_store_writer_start (path, store->checkpointer, &werr);
+  if (store->writer == NULL)
+    g_debug ("local store: no writer thread: %s", werr->message);
   return g_steal_pointer (&store);
 }
 
@@ -238,6 +288,9 @@ ac_local_store_close (AcLocalStore *store)
 {
   if (store == NULL)
     return;
+  /* First the writer: what it still has queued is committed, then its
+   * connection closes before the last checkpoint. */
+  g_clear_pointer (&store->writer, ac_store_writer_stop);
   g_clear_pointer (&store->checkpointer, ac_wal_checkpointer_stop);
   for (guint i = 0; i < N_STATEMENTS; i++)
     sqlite3_finalize (store->stmt[i]);
@@ -316,17 +369,23 @@ ac_local_store_get_cursor (AcLocalStore *store, const char *conv_id, gboolean is
 
 static gboolean
 insert_message (AcLocalStore *store, const char *conv_id, gboolean is_group, const AcMessage *msg,
-                gboolean *inserted, GError **error)
+                GBytes *meta, gboolean *inserted, GError **error)
 {
   sqlite3_stmt *s = stmt (store, ST_MSG_INSERT, error);
   if (s == NULL)
     return FALSE;
-  g_autofree char *payload = ac_message_to_payload_string (msg);
+  /* A history page's Meta is stored as received: no JSON to build per
+   * message; reading turns it back into the same AcMessage. */
+  g_autofree char *payload = meta == NULL ? ac_message_to_payload_string (msg) : NULL;
   sqlite3_bind_int64 (s, 1, (sqlite3_int64) msg->id);
   sqlite3_bind_text (s, 2, conv_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (s, 3, is_group ? 1 : 0);
   sqlite3_bind_int64 (s, 4, (sqlite3_int64) msg->timestamp);
-  sqlite3_bind_text (s, 5, payload, -1, SQLITE_STATIC);
+  if (meta != NULL)
+    sqlite3_bind_blob (s, 5, g_bytes_get_data (meta, NULL), (int) g_bytes_get_size (meta),
+                       SQLITE_STATIC);
+  else
+    sqlite3_bind_text (s, 5, payload, -1, SQLITE_STATIC);
   int rc = sqlite3_step (s);
   sqlite3_reset (s);
   if (rc != SQLITE_DONE)
@@ -335,30 +394,67 @@ insert_message (AcLocalStore *store, const char *conv_id, gboolean is_group, con
   return TRUE;
 }
 
-gboolean
-ac_local_store_commit_page (AcLocalStore *store, const char *conv_id, gboolean is_group,
-                            GPtrArray *msgs, const AcSyncCursor *cursor, GPtrArray **inserted,
-                            GError **error)
+/* A query of one integer column: *out gets it (default when no row). */
+static gboolean
+query_int (AcLocalStore *store, StatementId id, const char *conv_id, gboolean is_group,
+           gint64 arg, gint64 dflt, gint64 *out, GError **error)
 {
-  g_autoptr (GPtrArray) added = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
-  if (!exec_simple (store, ST_BEGIN, error))
+  sqlite3_stmt *s = stmt (store, id, error);
+  if (s == NULL)
+    return FALSE;
+  if (conv_id != NULL)
+    {
+      sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
+      sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+    }
+  else if (sqlite3_bind_parameter_count (s) >= 1)
+    sqlite3_bind_int64 (s, 1, arg);
+  int rc = sqlite3_step (s);
+  *out = rc == SQLITE_ROW && sqlite3_column_type (s, 0) != SQLITE_NULL ? sqlite3_column_int64 (s, 0)
+                                                                       : dflt;
+  sqlite3_reset (s);
+  return rc == SQLITE_ROW || rc == SQLITE_DONE ? TRUE : fail (store, error, statement_sql[id]);
+}
+
+gboolean
+ac_local_store_store_page (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                           GPtrArray *msgs, GPtrArray *metas, const AcSyncCursor *cursor,
+                           gboolean *is_new, GError **error)
+{
+  /* Tombstoned messages (deleted_ids, deleted_before) are never stored
+   * again.  Asked once per page: the conversation's "deleted at or before"
+   * time, and whether any id was ever deleted one by one (usually none, and
+   * then no message needs its own probe). */
+  gint64 before = -1, any_id = 0;
+  if (msgs != NULL && msgs->len > 0
+      && (!query_int (store, ST_TOMBSTONE_BEFORE, conv_id, is_group, 0, -1, &before, error)
+          || !query_int (store, ST_TOMBSTONE_ANY_ID, NULL, FALSE, 0, 0, &any_id, error)))
     return FALSE;
   for (guint i = 0; msgs != NULL && i < msgs->len; i++)
     {
       const AcMessage *msg = msgs->pdata[i];
-      gboolean is_new = FALSE;
+      is_new[i] = FALSE;
       if (msg->id == 0)
         continue; /* without a server id it cannot be deduplicated: not history */
-      if (!insert_message (store, conv_id, is_group, msg, &is_new, error))
-        goto rollback;
-      if (is_new)
-        g_ptr_array_add (added, ac_message_copy (msg));
+      if ((gint64) msg->timestamp <= before)
+        continue;
+      if (any_id)
+        {
+          gint64 deleted = 0;
+          if (!query_int (store, ST_TOMBSTONE_ID, NULL, FALSE, (gint64) msg->id, 0, &deleted, error))
+            return FALSE;
+          if (deleted)
+            continue;
+        }
+      GBytes *meta = metas != NULL && i < metas->len ? metas->pdata[i] : NULL;
+      if (!insert_message (store, conv_id, is_group, msg, meta, &is_new[i], error))
+        return FALSE;
     }
   if (cursor != NULL)
     {
       sqlite3_stmt *s = stmt (store, ST_CURSOR_SET, error);
       if (s == NULL)
-        goto rollback;
+        return FALSE;
       sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
       sqlite3_bind_int (s, 2, is_group ? 1 : 0);
       sqlite3_bind_int64 (s, 3, (sqlite3_int64) cursor->newest_id);
@@ -366,21 +462,94 @@ ac_local_store_commit_page (AcLocalStore *store, const char *conv_id, gboolean i
       int rc = sqlite3_step (s);
       sqlite3_reset (s);
       if (rc != SQLITE_DONE)
-        {
-          fail (store, error, "move a cursor");
-          goto rollback;
-        }
+        return fail (store, error, "move a cursor");
     }
-  if (!exec_simple (store, ST_COMMIT, error))
-    goto rollback;
-  ac_wal_checkpointer_kick (store->checkpointer);
-  if (inserted != NULL)
-    *inserted = g_steal_pointer (&added);
   return TRUE;
+}
 
-rollback:
-  exec_simple (store, ST_ROLLBACK, NULL);
-  return FALSE;
+gboolean ac_local_store_begin (AcLocalStore *store, GError **error) { return exec_simple (store, ST_BEGIN, error); }
+void ac_local_store_rollback (AcLocalStore *store) { exec_simple (store, ST_ROLLBACK, NULL); }
+gboolean ac_local_store_savepoint (AcLocalStore *store, GError **error) { return exec_simple (store, ST_SAVEPOINT, error); }
+gboolean ac_local_store_release (AcLocalStore *store, GError **error) { return exec_simple (store, ST_RELEASE, error); }
+void ac_local_store_rollback_to (AcLocalStore *store) { exec_simple (store, ST_ROLLBACK_TO, NULL); }
+
+gboolean
+ac_local_store_commit (AcLocalStore *store, GError **error)
+{
+  if (!exec_simple (store, ST_COMMIT, error))
+    return FALSE;
+  ac_wal_checkpointer_kick (store->checkpointer);
+  return TRUE;
+}
+
+/* One page in one transaction on this connection. */
+static gboolean
+commit_page_here (AcLocalStore *store, const char *conv_id, gboolean is_group, GPtrArray *msgs,
+                  GPtrArray *metas, const AcSyncCursor *cursor, gboolean *is_new, GError **error)
+{
+  if (!ac_local_store_begin (store, error))
+    return FALSE;
+  if (!ac_local_store_store_page (store, conv_id, is_group, msgs, metas, cursor, is_new, error)
+      || !ac_local_store_commit (store, error))
+    {
+      ac_local_store_rollback (store);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+ac_local_store_commit_page (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                            GPtrArray *msgs, const AcSyncCursor *cursor, GPtrArray **inserted,
+                            GError **error)
+{
+  guint n = msgs != NULL ? msgs->len : 0;
+  g_autofree gboolean *is_new = g_new0 (gboolean, MAX (n, 1));
+  if (!commit_page_here (store, conv_id, is_group, msgs, NULL, cursor, is_new, error))
+    return FALSE;
+  if (inserted != NULL)
+    {
+      *inserted = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+      for (guint i = 0; i < n; i++)
+        if (is_new[i])
+          g_ptr_array_add (*inserted, ac_message_copy (msgs->pdata[i]));
+    }
+  return TRUE;
+}
+
+void
+ac_local_store_commit_page_async (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                                  GPtrArray *msgs, GPtrArray *metas, const AcSyncCursor *cursor,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
+{
+  if (store->writer != NULL)
+    {
+      ac_store_writer_commit_page_async (store->writer, conv_id, is_group, msgs, metas, cursor,
+                                         cancellable, callback, user_data);
+      return;
+    }
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ac_local_store_commit_page_async);
+  guint n = msgs != NULL ? msgs->len : 0;
+  GArray *is_new = g_array_sized_new (FALSE, TRUE, sizeof (gboolean), n);
+  g_array_set_size (is_new, n);
+  GError *error = NULL;
+  if (!commit_page_here (store, conv_id, is_group, msgs, metas, cursor, (gboolean *) is_new->data,
+                         &error))
+    {
+      g_array_unref (is_new);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, is_new, (GDestroyNotify) g_array_unref);
+}
+
+GArray *
+ac_local_store_commit_page_finish (AcLocalStore *store, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static GPtrArray *read_messages (AcLocalStore *store, sqlite3_stmt *s, GError **error);
@@ -435,7 +604,9 @@ read_messages (AcLocalStore *store, sqlite3_stmt *s, GError **error)
   while ((rc = sqlite3_step (s)) == SQLITE_ROW)
     {
       g_autoptr (GError) perr = NULL;
-      AcMessage *msg = ac_message_from_payload_string ((const char *) sqlite3_column_text (s, 2), &perr);
+      AcMessage *msg = sqlite3_column_type (s, 2) == SQLITE_BLOB
+        ? ac_message_from_meta (sqlite3_column_blob (s, 2), (gsize) sqlite3_column_bytes (s, 2), &perr)
+        : ac_message_from_payload_string ((const char *) sqlite3_column_text (s, 2), &perr);
       if (msg == NULL)
         {
           g_warning ("local store: message unreadable: %s", perr->message);

@@ -1,5 +1,5 @@
 #pragma once
-#include <glib.h>
+#include <gio/gio.h>
 #include "ac-conversation.h"
 
 G_BEGIN_DECLS
@@ -18,7 +18,7 @@ typedef enum {
   AC_LOCAL_STORE_ERROR_TOO_NEW,    /* the file's schema is newer than this code */
 } AcLocalStoreError;
 
-#define AC_LOCAL_STORE_VERSION 3
+#define AC_LOCAL_STORE_VERSION 4
 
 AcLocalStore *ac_local_store_open (const char *path, GError **error);
 void          ac_local_store_close (AcLocalStore *store);
@@ -46,6 +46,22 @@ gboolean   ac_local_store_get_cursor (AcLocalStore *store, const char *conv_id, 
 gboolean   ac_local_store_commit_page (AcLocalStore *store, const char *conv_id, gboolean is_group,
                                        GPtrArray *msgs, const AcSyncCursor *cursor,
                                        GPtrArray **inserted, GError **error);
+
+/* The same as ac_local_store_commit_page, but on the store's writer thread
+ * (its own connection), so that SQLite works while the main loop parses the
+ * next page; pages queued meanwhile share a transaction, each page still
+ * all or nothing.  metas: NULL, or parallel to msgs the packed protobuf Meta
+ * (GBytes*, NULL entries allowed) as received, stored instead of building
+ * JSON.  Both arrays are referenced and must not change until the callback,
+ * which runs in the caller's thread-default main context.  The result is a
+ * GArray of gboolean, one per message: newly stored.  Without a writer
+ * thread the page is committed on the main connection before this returns. */
+void     ac_local_store_commit_page_async (AcLocalStore *store, const char *conv_id,
+                                           gboolean is_group, GPtrArray *msgs, GPtrArray *metas,
+                                           const AcSyncCursor *cursor, GCancellable *cancellable,
+                                           GAsyncReadyCallback callback, gpointer user_data);
+GArray  *ac_local_store_commit_page_finish (AcLocalStore *store, GAsyncResult *result,
+                                            GError **error);
 
 /* The last n stored messages (before_id 0) or the n before the message
  * before_id, oldest first. */

@@ -1,0 +1,157 @@
+/* The local store's page writer: one thread with its own SQLite connection
+ * that commits history pages while the main loop goes on parsing the next
+ * ones.  Pages queued while a transaction runs go into the next one together
+ * (group commit: one WAL append, one lock for many pages), each in a
+ * savepoint of its own so that a failing page fails alone.  Results return
+ * through GTask to the caller's main context. */
+#include "ac-local-store-private.h"
+
+#define MAX_BATCH 32
+
+struct _AcStoreWriter {
+  AcLocalStore      *conn;
+  AcWalCheckpointer *checkpointer; /* the main store's, borrowed */
+  GThread           *thread;
+  GAsyncQueue       *queue;        /* Job*; the stop marker ends it */
+};
+
+typedef struct {
+  char        *conv_id;
+  gboolean     is_group;
+  GPtrArray   *msgs;
+  GPtrArray   *metas;
+  gboolean     has_cursor;
+  AcSyncCursor cursor;
+  GTask       *task;
+  GArray      *is_new;
+  GError      *error;
+} Job;
+
+static Job stop_marker;
+
+static void
+job_free (Job *job)
+{
+  g_free (job->conv_id);
+  g_clear_pointer (&job->msgs, g_ptr_array_unref);
+  g_clear_pointer (&job->metas, g_ptr_array_unref);
+  g_clear_pointer (&job->is_new, g_array_unref);
+  g_clear_error (&job->error);
+  g_clear_object (&job->task);
+  g_free (job);
+}
+
+static void
+store_job (AcLocalStore *conn, Job *job)
+{
+  guint n = job->msgs->len;
+  job->is_new = g_array_sized_new (FALSE, TRUE, sizeof (gboolean), n);
+  g_array_set_size (job->is_new, n);
+  if (!ac_local_store_savepoint (conn, &job->error))
+    return;
+  if (!ac_local_store_store_page (conn, job->conv_id, job->is_group, job->msgs, job->metas,
+                                  job->has_cursor ? &job->cursor : NULL,
+                                  (gboolean *) job->is_new->data, &job->error))
+    ac_local_store_rollback_to (conn);
+  ac_local_store_release (conn, job->error == NULL ? &job->error : NULL);
+}
+
+static void
+commit_batch (AcStoreWriter *w, GPtrArray *batch)
+{
+  GError *error = NULL;
+  if (ac_local_store_begin (w->conn, &error))
+    {
+      for (guint i = 0; i < batch->len; i++)
+        store_job (w->conn, batch->pdata[i]);
+      if (ac_local_store_commit (w->conn, &error))
+        ac_wal_checkpointer_kick (w->checkpointer);
+      else
+        ac_local_store_rollback (w->conn);
+    }
+  for (guint i = 0; i < batch->len; i++)
+    {
+      Job *job = batch->pdata[i];
+      /* The arrays go back to the caller only through its own references. */
+      g_clear_pointer (&job->msgs, g_ptr_array_unref);
+      g_clear_pointer (&job->metas, g_ptr_array_unref);
+      if (error != NULL || job->error != NULL)
+        g_task_return_error (job->task, g_error_copy (error != NULL ? error : job->error));
+      else
+        g_task_return_pointer (job->task, g_steal_pointer (&job->is_new),
+                               (GDestroyNotify) g_array_unref);
+      job_free (job);
+    }
+  g_clear_error (&error);
+  g_ptr_array_set_size (batch, 0);
+}
+
+static gpointer
+run (gpointer data)
+{
+  AcStoreWriter *w = data;
+  g_autoptr (GPtrArray) batch = g_ptr_array_new ();
+  gboolean stopping = FALSE;
+  while (!stopping)
+    {
+      Job *job = g_async_queue_pop (w->queue);
+      while (job != NULL)
+        {
+          if (job == &stop_marker)
+            {
+              stopping = TRUE;
+              break;
+            }
+          g_ptr_array_add (batch, job);
+          job = batch->len < MAX_BATCH ? g_async_queue_try_pop (w->queue) : NULL;
+        }
+      if (batch->len > 0)
+        commit_batch (w, batch);
+    }
+  return NULL;
+}
+
+AcStoreWriter *
+ac_store_writer_start (const char *path, AcWalCheckpointer *checkpointer, GError **error)
+{
+  AcLocalStore *conn = ac_local_store_open_connection (path, error);
+  if (conn == NULL)
+    return NULL;
+  AcStoreWriter *w = g_new0 (AcStoreWriter, 1);
+  w->conn = conn;
+  w->checkpointer = checkpointer;
+  w->queue = g_async_queue_new ();
+  w->thread = g_thread_new ("ac-store-writer", run, w);
+  return w;
+}
+
+void
+ac_store_writer_stop (AcStoreWriter *w)
+{
+  if (w == NULL)
+    return;
+  g_async_queue_push (w->queue, &stop_marker);
+  g_thread_join (w->thread);
+  g_async_queue_unref (w->queue);
+  ac_local_store_close (w->conn);
+  g_free (w);
+}
+
+void
+ac_store_writer_commit_page_async (AcStoreWriter *w, const char *conv_id, gboolean is_group,
+                                   GPtrArray *msgs, GPtrArray *metas, const AcSyncCursor *cursor,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
+{
+  Job *job = g_new0 (Job, 1);
+  job->conv_id = g_strdup (conv_id);
+  job->is_group = is_group;
+  job->msgs = msgs != NULL ? g_ptr_array_ref (msgs) : g_ptr_array_new ();
+  job->metas = metas != NULL ? g_ptr_array_ref (metas) : NULL;
+  job->has_cursor = cursor != NULL;
+  if (cursor != NULL)
+    job->cursor = *cursor;
+  job->task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (job->task, ac_local_store_commit_page_async);
+  g_async_queue_push (w->queue, job);
+}
