@@ -55,7 +55,19 @@ url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/out")
 if [ "${1:-}" != plugin ]; then
 echo "== server benchmark ($(nproc) cores, $url) =="
 # SERVER_PID: the bench also prints the server's CPU time per page.
-SERVER_PID=$server_pid "$BUILD/bench/server-bench" "$url/org1/app1" bench-id bench-secret
+SERVER_PID=$server_pid "$BUILD/bench/server-bench" "$url/org1/app1" bench-id bench-secret "$work/convs.txt"
+# The same pages from wrk, a client far cheaper than libsoup: the server's own ceiling.
+if command -v wrk >/dev/null; then
+  for c in 1 8; do
+    t=$(( c == 1 ? 1 : 2 ))
+    wrk -t"$t" -c"$c" -d5s --latency -s bench/roaming.lua "$url" -- "$work/convs.txt" >"$work/wrk.out" 2>&1 || true
+    rps=$(awk '/^Requests\/sec/ {print $2}' "$work/wrk.out")
+    p50=$(awk '$1 == "50%" {print $2}' "$work/wrk.out")
+    p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
+    errs=$(grep -E 'Non-2xx|Socket errors' "$work/wrk.out" || true)
+    echo "wrk, history pages of 50, $c connection(s): ${rps:-?} pages/s; latency median ${p50:-?}, p99 ${p99:-?} ${errs}"
+  done
+fi
 size=$(du -cb "$work"/bench.db* | tail -1 | cut -f1)
 echo "database size: $((size / 1024 / 1024)) MiB ($size bytes, with WAL)"
 echo "server peak RSS: $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"

@@ -11,7 +11,7 @@ BUILD_PKGS=(
 )
 TEST_PKGS=(
   nodejs npm sqlite3 valgrind tmux finch pidgin xvfb xauth imagemagick x11-utils xdotool
-  python3
+  python3 wrk
 )
 # The distribution checks (suite dist): the .deb build, lintian, AppStream
 # validation, and bitlbee as a third real client.
