@@ -14,6 +14,8 @@ struct _AcHttp {
   char        *token;
   GQueue       waiting;   /* GTask*, not yet sent */
   GQueue       parked;    /* GTask*, got 401, wait for the re-sign-in */
+  GQueue       renewals;  /* GTask*, ac_http_renew_token_async waiting for the re-sign-in */
+  guint        token_serial;
   gboolean     reauthing;
   guint        reauth_count;
   AcHttpReauthFunc reauth_func;
@@ -81,6 +83,7 @@ ac_http_init (AcHttp *http)
 {
   g_queue_init (&http->waiting);
   g_queue_init (&http->parked);
+  g_queue_init (&http->renewals);
 }
 
 AcHttp *
@@ -113,6 +116,13 @@ ac_http_set_token (AcHttp *http, const char *token)
     memset (http->token, 0, strlen (http->token));
   g_free (http->token);
   http->token = g_strdup (token);
+  http->token_serial++;
+}
+
+guint
+ac_http_get_token_serial (AcHttp *http)
+{
+  return http->token_serial;
 }
 
 gboolean
@@ -203,6 +213,31 @@ start_reauth (AcHttp *http)
       return;
     }
   http->reauth_func (http, http->reauth_data);
+}
+
+void
+ac_http_renew_token_async (AcHttp *http, guint refused, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  GTask *task = g_task_new (http, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ac_http_renew_token_async);
+  if (!http->reauthing && refused != http->token_serial && http->token != NULL)
+    {
+      /* Renewed since that token went out: the new one may do. */
+      g_task_return_boolean (task, TRUE);
+      g_object_unref (task);
+      return;
+    }
+  g_queue_push_tail (&http->renewals, task);
+  if (!http->reauthing)
+    start_reauth (http);
+}
+
+gboolean
+ac_http_renew_token_finish (AcHttp *http, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, http), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
@@ -351,11 +386,30 @@ ac_http_request_finish (AcHttp *http, GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+static GError *
+reauth_error (const GError *error)
+{
+  return error != NULL && error->domain == AC_CLIENT_ERROR
+    ? g_error_copy (error)
+    : g_error_new (AC_CLIENT_ERROR, AC_CLIENT_ERROR_AUTH_FAILED, "Signing in again failed%s%s",
+                   error ? ": " : "", error ? error->message : "");
+}
+
 void
 ac_http_reauth_done (AcHttp *http, const GError *error)
 {
   http->reauthing = FALSE;
-  if (error == NULL && http->token != NULL)
+  gboolean ok = error == NULL && http->token != NULL;
+  GTask *renewal;
+  while ((renewal = g_queue_pop_head (&http->renewals)) != NULL)
+    {
+      if (ok)
+        g_task_return_boolean (renewal, TRUE);
+      else
+        g_task_return_error (renewal, reauth_error (error));
+      g_object_unref (renewal);
+    }
+  if (ok)
     {
       /* Replay in the order they were parked, ahead of newer requests. */
       GTask *task;
@@ -366,11 +420,7 @@ ac_http_reauth_done (AcHttp *http, const GError *error)
     {
       GTask *task;
       while ((task = g_queue_pop_head (&http->parked)) != NULL)
-        fail_task (task, error != NULL && error->domain == AC_CLIENT_ERROR
-                   ? g_error_copy (error)
-                   : g_error_new (AC_CLIENT_ERROR, AC_CLIENT_ERROR_AUTH_FAILED,
-                                  "Signing in again failed%s%s", error ? ": " : "",
-                                  error ? error->message : ""));
+        fail_task (task, reauth_error (error));
       /* The waiting authenticated ones would only fetch another 401. */
       GList *link = http->waiting.head;
       while (link != NULL)
@@ -397,6 +447,8 @@ ac_http_cancel_all (AcHttp *http)
   while ((task = g_queue_pop_head (&http->waiting)) != NULL)
     fail_task (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
   while ((task = g_queue_pop_head (&http->parked)) != NULL)
+    fail_task (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
+  while ((task = g_queue_pop_head (&http->renewals)) != NULL)
     fail_task (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled"));
   if (http->session != NULL)
     soup_session_abort (http->session);

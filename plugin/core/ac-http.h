@@ -38,6 +38,17 @@ void     ac_http_set_reauth_func (AcHttp *http, AcHttpReauthFunc func, gpointer 
  * token: parked requests replay.  Otherwise the parked and the waiting
  * authenticated requests fail with error (an AC_CLIENT_ERROR) or AUTH_FAILED. */
 void     ac_http_reauth_done (AcHttp *http, const GError *error);
+/* Changes with every ac_http_set_token(): tells a caller whether the token
+ * it used is still the current one (0 before the first). */
+guint    ac_http_get_token_serial (AcHttp *http);
+/* The one shared re-sign-in for other users of the token (the MSYNC
+ * PROVISION): the token of serial `refused` was refused.  Whoever notices
+ * first starts the re-sign-in, the others wait for the same one; when the
+ * token has already changed since `refused`, finishes at once.  TRUE: a new
+ * token is set.  Otherwise the re-sign-in's error (an AC_CLIENT_ERROR). */
+void     ac_http_renew_token_async (AcHttp *http, guint refused, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+gboolean ac_http_renew_token_finish (AcHttp *http, GAsyncResult *result, GError **error);
 /* How many re-sign-ins were started (for tests and the debug log). */
 guint    ac_http_get_reauth_count (AcHttp *http);
 

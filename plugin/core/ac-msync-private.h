@@ -60,6 +60,7 @@ struct _AcMsync {
   guint         connect_count;
   guint         generation; /* of connect attempts: late callbacks of old ones are ignored */
   guint         reauth_count;
+  guint         token_serial; /* ac_http_get_token_serial() of the token the PROVISION carried */
   guint64       last_local_id;
   GHashTable   *pending;  /* guint64* local id -> SendOp* (owned) */
   GQueue        unsent;   /* SendOp* waiting for a connection (borrowed from pending) */

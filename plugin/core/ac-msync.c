@@ -540,7 +540,7 @@ on_reauth (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GError) error = NULL;
   if (ms->state != STATE_REAUTH)
     return; /* stopped meanwhile */
-  if (!ac_api_sign_in_finish (AC_API (source), result, &error))
+  if (!ac_http_renew_token_finish (AC_HTTP (source), result, &error))
     {
       if (error->domain == AC_CLIENT_ERROR && (error->code == AC_CLIENT_ERROR_NETWORK
                                                || error->code == AC_CLIENT_ERROR_SERVER))
@@ -569,12 +569,15 @@ handle_provision (AcMsync *ms, const Easemob__Pb__Provision *p)
     {
       if (token_refused (code, reason) && !ms->reauth_tried)
         {
-          /* One re-sign-in with the password, then one more PROVISION. */
+          /* One new token, then one more PROVISION.  The token is the HTTP
+           * client's: its single re-sign-in is shared, so an expiry that
+           * REST calls noticed too costs one /token call, not two. */
           ms->reauth_tried = TRUE;
           ms->reauth_count++;
           close_socket (ms);
           ms->state = STATE_REAUTH;
-          ac_api_sign_in_async (ms->api, NULL, on_reauth, g_object_ref (ms));
+          ac_http_renew_token_async (ac_api_get_http (ms->api), ms->token_serial, NULL, on_reauth,
+                                     g_object_ref (ms));
           return;
         }
       gboolean auth = token_refused (code, reason) || code == EASEMOB__PB__STATUS__ERROR_CODE__UNAUTHORIZED
@@ -699,6 +702,7 @@ on_ws_connected (GObject *source, GAsyncResult *result, gpointer data)
   g_signal_connect (ws, "error", G_CALLBACK (on_ws_error), ms);
   ms->state = STATE_PROVISIONING;
   ms->last_rx_us = g_get_monotonic_time ();
+  ms->token_serial = ac_http_get_token_serial (ac_api_get_http (ms->api));
   g_autoptr (GBytes) frame = ac_msync_frame_provision (ac_api_get_app_key (ms->api),
                                                        ac_api_get_username (ms->api), ms->resource,
                                                        ac_http_get_token (ac_api_get_http (ms->api)));

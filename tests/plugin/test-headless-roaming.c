@@ -257,8 +257,7 @@ test_expired_token (void)
   LocalServer *srv = local_server_start (s->str, extra);
   harness_init ();
   PurpleAccount *acc = harness_account ("alice", "pw-a", local_server_url (srv));
-  /* REST only: the live (MSYNC) connection re-signs in on its own when its
-   * PROVISION is refused, which would add a second /token to the count. */
+  /* REST only; with the live connection too: expired-token-live. */
   purple_account_set_string (acc, "ws_url", "ws://127.0.0.1:1/websocket");
   int h;
   purple_signal_connect (purple_connections_get_handle (), "signed-on", &h,
@@ -268,6 +267,52 @@ test_expired_token (void)
   g_assert_true (purple_account_is_connected (acc));
   /* Refused, then exactly one re-sign-in, then the replays went through. */
   g_assert_cmpuint (local_server_count_log (srv, "messageroaming 401"), >=, 1);
+  g_assert_cmpuint (local_server_count_log (srv, "/token 200"), ==, 2);
+  for (guint p = 0; p < 8; p++)
+    {
+      g_autofree char *peer = g_strdup_printf ("p%02u", p);
+      assert_peer_window (acc, peer, 10, 20);
+    }
+  harness_quit ();
+  local_server_stop (srv);
+}
+
+/* The token expires while the live connection is up and the back-fill runs:
+ * MSYNC's PROVISION and the REST calls both meet the expired token, and the
+ * one re-sign-in is shared (one /token call besides the sign-in). */
+static guint live_connects;
+
+static void
+on_live_connected (PurpleConnection *gc, gpointer data)
+{
+  live_connects++;
+}
+
+static void
+test_expired_token_live (void)
+{
+  g_autoptr (GString) s = peers_seed (8, 30);
+  const char *extra[] = { "--token-ttl", "2", NULL };
+  LocalServer *srv = local_server_start (s->str, extra);
+  harness_init ();
+  PurpleAccount *acc = harness_account ("alice", "pw-a", local_server_url (srv));
+  purple_account_set_int (acc, "msync_backoff_ms", 200);
+  int h;
+  purple_signal_connect (purple_connections_get_handle (), "signed-on", &h,
+                         PURPLE_CALLBACK (sleep_past_expiry), NULL);
+  purple_signal_connect (purple_find_prpl ("prpl-agorachat"), "agorachat-live-connected", &h,
+                         PURPLE_CALLBACK (on_live_connected), NULL);
+  g_assert_true (harness_connect (acc, NULL, NULL));
+  gint64 deadline = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+  while (live_connects == 0 && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  purple_signals_disconnect_by_handle (&h);
+  g_assert_cmpuint (live_connects, ==, 1);
+  g_assert_true (purple_account_is_connected (acc));
+  /* Both saw the expired token (PROVISION refused or sent after the renewal;
+   * REST refused), and one re-sign-in served both. */
+  g_assert_cmpuint (local_server_count_log (srv, "messageroaming 401"), >=, 1);
+  g_test_message ("PROVISION refusals: %u", local_server_count_log (srv, "provision refused"));
   g_assert_cmpuint (local_server_count_log (srv, "/token 200"), ==, 2);
   for (guint p = 0; p < 8; p++)
     {
@@ -409,6 +454,7 @@ main (int argc, char **argv)
   g_test_add_func ("/roaming/cap-1000", test_cap_1000);
   g_test_add_func ("/roaming/killed-restart", test_killed_restart);
   g_test_add_func ("/roaming/expired-token", test_expired_token);
+  g_test_add_func ("/roaming/expired-token-live", test_expired_token_live);
   g_test_add_func ("/roaming/stall-30s", test_stall);
   g_test_add_func ("/roaming/attachments", test_attachments);
   int rc = g_test_run ();
