@@ -1,7 +1,5 @@
 #include "ac-message.h"
 
-#include <math.h>
-
 AcMessage *
 ac_message_new (void)
 {
@@ -182,88 +180,4 @@ ac_chat_type_from_rest (const char *name, AcChatType *out)
   if (out)
     *out = t;
   return TRUE;
-}
-
-static void
-append_size (GString *s, gint64 length)
-{
-  if (length >= 0)
-    {
-      g_autofree char *size = g_format_size ((guint64) length);
-      g_string_append_printf (s, " (%s)", size);
-    }
-}
-
-static void
-append_name (GString *s, const char *name)
-{
-  if (name && *name)
-    g_string_append_printf (s, " %s", name);
-}
-
-char *
-ac_message_describe (const AcMessage *msg)
-{
-  GString *s;
-
-  g_return_val_if_fail (msg != NULL, g_strdup (""));
-  if (msg->type == AC_BODY_TEXT)
-    return g_strdup (msg->text ? msg->text : "");
-
-  s = g_string_new (NULL);
-  switch (msg->type)
-    {
-    case AC_BODY_IMAGE:
-      g_string_append (s, msg->gif ? "[GIF]" : "[Image]");
-      append_name (s, msg->filename);
-      if (msg->width > 0 && msg->height > 0)
-        g_string_append_printf (s, " %.0f×%.0f", msg->width, msg->height);
-      break;
-    case AC_BODY_VIDEO:
-      g_string_append (s, "[Video]");
-      append_name (s, msg->filename);
-      if (msg->duration >= 0)
-        g_string_append_printf (s, " %d s", msg->duration);
-      break;
-    case AC_BODY_AUDIO:
-      g_string_append (s, "[Voice]");
-      if (msg->duration >= 0)
-        g_string_append_printf (s, " %d s", msg->duration);
-      break;
-    case AC_BODY_FILE:
-      g_string_append (s, "[File]");
-      append_name (s, msg->filename);
-      append_size (s, msg->file_length);
-      break;
-    case AC_BODY_LOCATION:
-      g_string_append (s, "[Location]");
-      append_name (s, msg->building_name);
-      append_name (s, msg->address);
-      if (isfinite (msg->lat) && isfinite (msg->lng))
-        {
-          char lat[G_ASCII_DTOSTR_BUF_SIZE], lng[G_ASCII_DTOSTR_BUF_SIZE];
-          g_string_append_printf (s, " (%s, %s)", g_ascii_formatd (lat, sizeof lat, "%.6f", msg->lat),
-                                  g_ascii_formatd (lng, sizeof lng, "%.6f", msg->lng));
-        }
-      break;
-    case AC_BODY_CMD:
-      g_string_append (s, "[Command]");
-      append_name (s, msg->action);
-      break;
-    case AC_BODY_CUSTOM:
-      g_string_append (s, "[Custom]");
-      append_name (s, msg->custom_event);
-      break;
-    case AC_BODY_COMBINE:
-      g_string_append (s, "[Chat history]");
-      append_name (s, msg->title);
-      if (msg->summary && *msg->summary)
-        g_string_append_printf (s, ": %s", msg->summary);
-      break;
-    case AC_BODY_TEXT:
-    default:
-      g_string_append (s, "[Message]");
-      break;
-    }
-  return g_string_free (s, FALSE);
 }

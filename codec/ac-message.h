@@ -72,8 +72,4 @@ gboolean    ac_body_type_from_rest (const char *name, AcBodyType *out);
 const char *ac_chat_type_to_rest (AcChatType type);
 gboolean    ac_chat_type_from_rest (const char *name, AcChatType *out);
 
-/* A one-line, human readable summary ("[File] report.pdf (12 KB)") for
- * non-text bodies; the text itself for text. Never NULL. */
-char       *ac_message_describe (const AcMessage *msg);
-
 G_END_DECLS

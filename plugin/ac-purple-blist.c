@@ -6,10 +6,13 @@
 
 #define OUR_ALIAS "agorachat-alias" /* node setting: the alias we set last */
 
+/* Not translated: the name is the protocol's and the account's, and purple
+ * finds the group by name, so a translated name would make a second group
+ * (and leave the first) whenever the user's language changes. */
 PurpleGroup *
 ac_purple_blist_group (AcAccount *acc)
 {
-  g_autofree char *name = g_strdup_printf (_("Agora Chat (%s)"),
+  g_autofree char *name = g_strdup_printf ("Agora Chat (%s)",
                                            purple_account_get_username (acc->account));
   PurpleGroup *group = purple_find_group (name);
   if (group == NULL)
@@ -41,18 +44,6 @@ set_chat_alias (PurpleChat *chat, const char *alias)
   purple_blist_node_set_string (node, OUR_ALIAS, alias);
 }
 
-static char *
-summary_for (const AcConversation *conv)
-{
-  g_autofree char *last = conv->last != NULL && conv->last->from != NULL
-                          ? ac_message_describe (conv->last) : NULL;
-  if (conv->unread > 0 && last != NULL)
-    return g_strdup_printf (_("%u unread: %s"), conv->unread, last);
-  if (conv->unread > 0)
-    return g_strdup_printf (_("%u unread"), conv->unread);
-  return g_strdup (last);
-}
-
 /* Quietly: serv_got_alias() would write "bob is now known as …" into an
  * open conversation on every sign-in. */
 static void
@@ -75,7 +66,9 @@ ac_purple_blist_update (AcAccount *acc, GPtrArray *convs)
   for (guint i = 0; i < convs->len; i++)
     {
       AcConversation *conv = convs->pdata[i];
-      g_autofree char *summary = summary_for (conv);
+      g_autofree char *summary =
+        ac_message_unread_summary (conv->unread, conv->last != NULL && conv->last->from != NULL
+                                                 ? conv->last : NULL);
       if (!conv->is_group)
         {
           PurpleBuddy *buddy = purple_find_buddy (acc->account, conv->id);

@@ -465,7 +465,7 @@ static char *
 pick_label (const AcMessage *msg, GHashTable *seen)
 {
   g_autofree char *when = format_time ((gint64) (msg->timestamp / 1000));
-  g_autofree char *text = ac_message_describe (msg);
+  g_autofree char *text = ac_message_label (msg);
   g_strdelimit (text, "\r\n\t", ' ');
   if (g_utf8_strlen (text, -1) > PICK_TEXT_CHARS)
     {

@@ -52,6 +52,23 @@ conversation_target (AcAccount *acc, PurpleConversation *conv, const char **id, 
   return FALSE;
 }
 
+/* A message as a conversation line: its label, escaped, and for non-text
+ * bodies the attachment's link, so one can open what the label names. */
+char *
+ac_purple_message_html (AcAccount *acc, const AcMessage *msg)
+{
+  g_autofree char *text = ac_message_label (msg);
+  char *html = purple_markup_escape_text (text, -1);
+  g_autofree char *link = msg->type != AC_BODY_TEXT
+    ? ac_api_attachment_url (acc->api, msg->url, msg->secret) : NULL;
+  if (link == NULL)
+    return html;
+  g_autofree char *href = g_markup_escape_text (link, -1);
+  char *with_link = g_strdup_printf ("%s <a href=\"%s\">%s</a>", html, href, href);
+  g_free (html);
+  return with_link;
+}
+
 static void
 write_one (AcAccount *acc, PurpleConversation *conv, const AcMessage *msg)
 {
@@ -62,18 +79,7 @@ write_one (AcAccount *acc, PurpleConversation *conv, const AcMessage *msg)
   PurpleMessageFlags flags = PURPLE_MESSAGE_DELAYED
     | (mine ? PURPLE_MESSAGE_SEND | PURPLE_MESSAGE_REMOTE_SEND : PURPLE_MESSAGE_RECV);
   time_t when = (time_t) (msg->timestamp / 1000);
-  g_autofree char *text = ac_message_describe (msg);
-  g_autofree char *html = purple_markup_escape_text (text, -1);
-  /* Non-text bodies: the line says what it is; the link lets one open it. */
-  g_autofree char *link = msg->type != AC_BODY_TEXT
-    ? ac_api_attachment_url (acc->api, msg->url, msg->secret) : NULL;
-  if (link != NULL)
-    {
-      g_autofree char *href = g_markup_escape_text (link, -1);
-      char *with_link = g_strdup_printf ("%s <a href=\"%s\">%s</a>", html, href, href);
-      g_free (html);
-      html = with_link;
-    }
+  g_autofree char *html = ac_purple_message_html (acc, msg);
   const char *who = msg->from != NULL ? msg->from : "";
 
   if (purple_conversation_get_type (conv) == PURPLE_CONV_TYPE_IM)
@@ -160,12 +166,7 @@ ac_purple_history_mark_unread (AcAccount *acc, const char *conv_id, gboolean is_
   if (buddy == NULL)
     return;
   guint unread = ac_local_store_count_unshown (acc->store, conv_id, FALSE);
-  g_autofree char *last = latest != NULL ? ac_message_describe (latest) : NULL;
-  char *summary = NULL;
-  if (unread > 0 && last != NULL)
-    summary = g_strdup_printf (_("%u unread: %s"), unread, last);
-  else if (last != NULL)
-    summary = g_strdup (last);
+  char *summary = ac_message_unread_summary (unread, latest);
   if (summary != NULL)
     g_hash_table_replace (acc->summaries, g_strdup (conv_id), summary);
   purple_blist_update_node_icon (PURPLE_BLIST_NODE (buddy));

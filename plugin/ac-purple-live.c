@@ -33,21 +33,6 @@ find_chat (AcAccount *acc, const char *group_id, int *chat_id)
   return NULL;
 }
 
-static char *
-message_html (AcAccount *acc, const AcMessage *msg)
-{
-  g_autofree char *text = ac_message_describe (msg);
-  char *html = purple_markup_escape_text (text, -1);
-  g_autofree char *link = msg->type != AC_BODY_TEXT
-    ? ac_api_attachment_url (acc->api, msg->url, msg->secret) : NULL;
-  if (link == NULL)
-    return html;
-  g_autofree char *href = g_markup_escape_text (link, -1);
-  char *with_link = g_strdup_printf ("%s <a href=\"%s\">%s</a>", html, href, href);
-  g_free (html);
-  return with_link;
-}
-
 /* Stored once by server id (the same path as back-fill); FALSE for a duplicate. */
 static gboolean
 store_once (AcAccount *acc, const AcMessage *msg, const char *conv_id, gboolean is_group)
@@ -80,7 +65,7 @@ on_message (AcMsync *ms, AcMessage *msg, const char *conv_id, gboolean is_group,
   const char *me = purple_account_get_username (acc->account);
   gboolean mine = g_strcmp0 (msg->from, me) == 0;
   time_t when = (time_t) (msg->timestamp / 1000);
-  g_autofree char *html = message_html (acc, msg);
+  g_autofree char *html = ac_purple_message_html (acc, msg);
   if (is_group)
     {
       int chat_id = 0;

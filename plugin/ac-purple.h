@@ -8,6 +8,7 @@
 #include "ac-api.h"
 #include "ac-backfill.h"
 #include "ac-local-store.h"
+#include "ac-message-label.h"
 #include "ac-msync.h"
 
 #define AC_PRPL_ID "prpl-agorachat"
@@ -61,6 +62,7 @@ const char *ac_purple_chat_group_id (AcAccount *acc, int chat_id);
 char    *ac_purple_status_text (PurpleBuddy *buddy);
 
 /* ac-purple-history.c */
+char    *ac_purple_message_html (AcAccount *acc, const AcMessage *msg);
 void     ac_purple_history_write (AcAccount *acc, const char *conv_id, gboolean is_group,
                                   GPtrArray *messages);
 void     ac_purple_history_note_capped (AcAccount *acc, const char *conv_id, gboolean is_group);

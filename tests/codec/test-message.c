@@ -80,61 +80,6 @@ test_type_names (void)
   g_assert_false (ac_chat_type_from_rest (NULL, &ct));
 }
 
-static void
-check_describe (AcMessage *m, const char *want)
-{
-  g_autofree char *d = ac_message_describe (m);
-  g_assert_cmpstr (d, ==, want);
-}
-
-static void
-test_describe (void)
-{
-  g_autoptr (AcMessage) m = ac_message_new ();
-
-  check_describe (m, ""); /* text without text: never NULL */
-  m->text = g_strdup ("hello");
-  check_describe (m, "hello");
-
-  m->type = AC_BODY_FILE;
-  m->filename = g_strdup ("report.pdf");
-  m->file_length = 12000;
-  check_describe (m, "[File] report.pdf (12.0\xc2\xa0kB)" /* g_format_size uses a no-break space */);
-  m->file_length = -1;
-  check_describe (m, "[File] report.pdf");
-
-  m->type = AC_BODY_IMAGE;
-  m->width = 640;
-  m->height = 480;
-  check_describe (m, "[Image] report.pdf 640×480");
-  m->gif = TRUE;
-  m->width = 0;
-  check_describe (m, "[GIF] report.pdf");
-
-  m->type = AC_BODY_AUDIO;
-  m->duration = 7;
-  check_describe (m, "[Voice] 7 s");
-  m->type = AC_BODY_VIDEO;
-  check_describe (m, "[Video] report.pdf 7 s");
-
-  m->type = AC_BODY_LOCATION;
-  m->address = g_strdup ("Main St 1");
-  m->lat = 39.9;
-  m->lng = -116.25;
-  check_describe (m, "[Location] Main St 1 (39.900000, -116.250000)");
-
-  m->type = AC_BODY_CMD;
-  m->action = g_strdup ("typing");
-  check_describe (m, "[Command] typing");
-  m->type = AC_BODY_CUSTOM;
-  m->custom_event = g_strdup ("gift");
-  check_describe (m, "[Custom] gift");
-  m->type = AC_BODY_COMBINE;
-  m->title = g_strdup ("Chat of bob");
-  m->summary = g_strdup ("a: hi");
-  check_describe (m, "[Chat history] Chat of bob: a: hi");
-}
-
 int
 main (int argc, char **argv)
 {
@@ -142,6 +87,5 @@ main (int argc, char **argv)
   g_test_add_func ("/codec/message/new-defaults", test_new_defaults);
   g_test_add_func ("/codec/message/copy-is-deep", test_copy_is_deep);
   g_test_add_func ("/codec/message/type-names", test_type_names);
-  g_test_add_func ("/codec/message/describe", test_describe);
   return g_test_run ();
 }

@@ -1,8 +1,9 @@
 /* The plugin as a user gets it: the headless libpurple client of
  * tests/plugin against a real local server, checking the strings a user
- * sees (plugin summary, account option, buddy-list group, a command's usage
- * error, a notice written into a conversation) in the language of the
- * environment.
+ * sees (plugin summary, account option, a command's usage error, a notice
+ * written into a conversation, a buddy's unread count with the label of an
+ * image) in the language of the environment, and the buddy-list group whose
+ * name stays the same in every language.
  *   test-l10n en|zh_CN [PLUGIN_DIR_EXPECTED]
  * Built twice by meson: with the build tree's plugin directory (translations
  * from AGORACHAT_LOCALEDIR), and with a plugin directory that does not exist,
@@ -14,24 +15,24 @@
 #include <locale.h>
 
 typedef struct {
-  const char *summary, *app_key_label, *group, *usage, *no_older;
+  const char *summary, *app_key_label, *usage, *no_older, *unread;
 } Strings;
 
 static const Strings english = {
   "Agora Chat protocol plugin",
   "App key (org#app)",
-  "Agora Chat (alice)",
   "Usage: /history [N] with N from 1 to 49",
   "There are no older messages on the server.",
+  "3 unread: [Image] cat.png 800×600",
 };
 
 /* Must match po/zh_CN.po. */
 static const Strings chinese = {
   "Agora Chat 协议插件",
   "App Key（格式为 org#app）",
-  "Agora Chat（alice）",
   "用法：/history [N]，N 为 1 到 49 之间的整数",
   "服务器上没有更早的消息了。",
+  "3 条未读：[图片] cat.png 800×600",
 };
 
 static const Strings *want;
@@ -43,8 +44,11 @@ static const char seed[] =
   "\"messages\":["
   "{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":60000,"
   "\"body\":{\"type\":\"txt\",\"msg\":\"first line\"}},"
-  "{\"from\":\"alice\",\"to\":\"bob\",\"type\":\"chat\",\"age_ms\":50000,"
-  "\"body\":{\"type\":\"txt\",\"msg\":\"second line\"}}]}";
+  "{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":50000,"
+  "\"body\":{\"type\":\"txt\",\"msg\":\"second line\"}},"
+  "{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":40000,\"body\":{\"type\":\"img\","
+  "\"url\":\"https://internal.example:8443/org1/app1/chatfiles/img-1\",\"secret\":\"s1\","
+  "\"filename\":\"cat.png\",\"size\":{\"width\":800,\"height\":600}}}]}";
 
 static const char *
 option_label (PurplePlugin *prpl, const char *setting)
@@ -66,6 +70,17 @@ has_line (PurpleConversation *conv, const char *text)
 }
 
 static gboolean found;
+
+/* The buddy's status text once the back-fill has counted what was never shown. */
+static gboolean
+poll_status_text (gpointer buddy)
+{
+  PurplePluginProtocolInfo *info =
+    PURPLE_PLUGIN_PROTOCOL_INFO (purple_plugins_find_with_id ("prpl-agorachat"));
+  g_autofree char *text = info->status_text (buddy);
+  found = g_strcmp0 (text, want->unread) == 0;
+  return found ? G_SOURCE_REMOVE : G_SOURCE_CONTINUE;
+}
 
 static gboolean
 poll_line (gpointer conv)
@@ -93,8 +108,14 @@ test_user_visible_strings (void)
 
   PurpleAccount *acc = harness_account ("alice", "pw-a", local_server_url (srv));
   g_assert_true (harness_connect (acc, NULL, NULL));
-  g_assert_nonnull (purple_find_group (want->group));
-  g_assert_nonnull (purple_find_buddy (acc, "bob"));
+  /* The same group in every language (plugin/README.md says why). */
+  g_assert_nonnull (purple_find_group ("Agora Chat (alice)"));
+  PurpleBuddy *bob = purple_find_buddy (acc, "bob");
+  g_assert_nonnull (bob);
+  guint id = g_timeout_add (20, poll_status_text, bob);
+  if (!harness_wait_flag (&found, 10000))
+    g_source_remove (id);
+  g_assert_true (found);
 
   PurpleConversation *im = purple_conversation_new (PURPLE_CONV_TYPE_IM, acc, "bob");
   g_assert_true (has_line (im, "first line"));
@@ -110,7 +131,8 @@ test_user_visible_strings (void)
   st = purple_cmd_do_command (im, "history", "history", &error);
   g_assert_cmpint (st, ==, PURPLE_CMD_STATUS_OK);
   g_free (error);
-  guint id = g_timeout_add (20, poll_line, im);
+  found = FALSE;
+  id = g_timeout_add (20, poll_line, im);
   if (!harness_wait_flag (&found, 10000))
     g_source_remove (id);
   g_assert_true (found);
