@@ -274,34 +274,41 @@ store_hide_before (Store *store, gint64 app, const char *user, const StoreConvRe
   return hidden;
 }
 
+/* A one-row, one-column query with parameters (app, text); -1 on error. */
+static gint64
+select_int64 (Store *store, StoreStmtSlot slot, const char *sql, gint64 app, const char *text,
+              const char *doing, GError **error)
+{
+  g_autoptr(sqlite3_stmt) st = store_stmt (store, slot, sql, error);
+  int rc;
+
+  if (st == NULL)
+    return -1;
+  sqlite3_bind_int64 (st, 1, app);
+  sqlite3_bind_text (st, 2, text, -1, SQLITE_STATIC);
+  rc = sqlite3_step (st);
+  if (rc != SQLITE_ROW)
+    {
+      store_set_sqlite_error (store, error, rc, doing);
+      return -1;
+    }
+  return sqlite3_column_int64 (st, 0);
+}
+
 gint64
 store_hide_all (Store *store, gint64 app, const char *user, GError **error)
 {
-  gint64 hidden = -1;
+  gint64 hidden;
   gboolean ok;
 
   g_return_val_if_fail (store != NULL, -1);
   if (!store_write_begin (store, error))
     return -1;
-  {
-    g_autoptr(sqlite3_stmt) st =
-      store_stmt (store, STMT_HIDE_ALL_COUNT,
-                  "SELECT count(*) FROM user_conversations uc JOIN messages m"
-                  "  ON m.app_id = uc.app_id AND m.conv_key = uc.conv_key"
-                  " WHERE uc.app_id = ?1 AND uc.username = ?2 AND " VISIBLE_TO_UC ("m", "uc"),
-                  error);
-    if (st != NULL)
-      {
-        int rc;
-        sqlite3_bind_int64 (st, 1, app);
-        sqlite3_bind_text (st, 2, user, -1, SQLITE_STATIC);
-        rc = sqlite3_step (st);
-        if (rc == SQLITE_ROW)
-          hidden = sqlite3_column_int64 (st, 0);
-        else
-          store_set_sqlite_error (store, error, rc, "counting messages");
-      }
-  }
+  hidden = select_int64 (store, STMT_HIDE_ALL_COUNT,
+                         "SELECT count(*) FROM user_conversations uc JOIN messages m"
+                         "  ON m.app_id = uc.app_id AND m.conv_key = uc.conv_key"
+                         " WHERE uc.app_id = ?1 AND uc.username = ?2 AND " VISIBLE_TO_UC ("m", "uc"),
+                         app, user, "counting messages", error);
   /* An id mark rather than a time mark: a message arriving in the same
    * millisecond as the last hidden one must stay visible. */
   ok = hidden >= 0 &&
@@ -328,7 +335,7 @@ store_conversation_delete (Store *store, gint64 app, const char *user, const Sto
   g_autofree char *conv_key = NULL;
   g_autoptr(GError) local = NULL;
   StoreUserConv uc;
-  gint64 max_id = -1;
+  gint64 max_id;
   gboolean ok;
 
   g_return_val_if_fail (store != NULL, FALSE);
@@ -343,23 +350,9 @@ store_conversation_delete (Store *store, gint64 app, const char *user, const Sto
     }
   if (!store_write_begin (store, error))
     return FALSE;
-  {
-    g_autoptr(sqlite3_stmt) st =
-      store_stmt (store, STMT_CONV_MAX_ID,
-                  "SELECT coalesce(max(id), 0) FROM messages WHERE app_id = ? AND conv_key = ?",
-                  error);
-    if (st != NULL)
-      {
-        int rc;
-        sqlite3_bind_int64 (st, 1, app);
-        sqlite3_bind_text (st, 2, conv_key, -1, SQLITE_STATIC);
-        rc = sqlite3_step (st);
-        if (rc == SQLITE_ROW)
-          max_id = sqlite3_column_int64 (st, 0);
-        else
-          store_set_sqlite_error (store, error, rc, "reading messages");
-      }
-  }
+  max_id = select_int64 (store, STMT_CONV_MAX_ID,
+                         "SELECT coalesce(max(id), 0) FROM messages WHERE app_id = ?1 AND conv_key = ?2",
+                         app, conv_key, "reading messages", error);
   /* Every participant's row: the conversation leaves everyone's list, and
    * what was in it no longer counts as unread when it comes back. */
   ok = max_id >= 0 &&
