@@ -49,6 +49,8 @@ on_ack_timeout (gpointer data)
   AcMsync *ms = op->ms;
   op->timeout_id = 0;
   gboolean was_sent = op->sent;
+  g_debug ("MSYNC: message %" G_GUINT64_FORMAT " %s", op->local_id,
+           was_sent ? "not acknowledged in time" : "not sent: no connection in time");
   g_hash_table_steal (ms->pending, &op->local_id);
   if (!was_sent)
     {
@@ -177,6 +179,8 @@ ac_msync_handle_send_ack (AcMsync *ms, const Easemob__Pb__CommSyncDL *dl)
     return; /* acks of metas we did not wait for (timed out, or the STATISTIC rebuild) */
   g_hash_table_steal (ms->pending, &id);
   Easemob__Pb__Status__ErrorCode code = ac_msync_status_code (dl->status);
+  /* Says which sends the server answered: a log then tells a lost frame from a lost ack. */
+  g_debug ("MSYNC: message %" G_GUINT64_FORMAT " acknowledged (status %d)", id, (int) code);
   if (code == EASEMOB__PB__STATUS__ERROR_CODE__OK)
     {
       SendResult *r = g_new0 (SendResult, 1);

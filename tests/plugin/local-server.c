@@ -3,6 +3,10 @@
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+
 struct _LocalServer {
   GSubprocess *proc;
   char        *dir;
@@ -124,6 +128,21 @@ void
 local_server_signal (LocalServer *srv, int sig)
 {
   g_subprocess_send_signal (srv->proc, sig);
+  if (sig != SIGSTOP)
+    return;
+  /* kill() returns before the stop takes effect: a server thread that is
+   * running, or is woken meanwhile, can still answer a request sent right
+   * after (a loaded machine made test_failures' "unanswered" message get its
+   * ack).  Stalled must mean stalled on return: wait, without reaping, until
+   * the kernel reports the whole thread group stopped. */
+  pid_t pid = (pid_t) g_ascii_strtoll (g_subprocess_get_identifier (srv->proc), NULL, 10);
+  siginfo_t info = { 0 };
+  int rc;
+  do
+    rc = waitid (P_PID, (id_t) pid, &info, WSTOPPED | WEXITED | WNOWAIT);
+  while (rc < 0 && errno == EINTR);
+  g_assert_cmpint (rc, ==, 0);
+  g_assert_cmpint (info.si_code, ==, CLD_STOPPED);
 }
 
 guint

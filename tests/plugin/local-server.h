@@ -14,7 +14,8 @@ const char  *local_server_url (LocalServer *srv); /* "http://127.0.0.1:PORT" */
 /* POST /org1/app1/import with an app admin token; aborts the test on failure. */
 JsonObject  *local_server_import (LocalServer *srv, const char *json);
 /* How many lines of the server's request log contain needle (e.g. "POST /org1/app1/token 200"). */
-/* Sends a signal to the server process (SIGSTOP/SIGCONT: a stalled server). */
+/* Sends a signal to the server process (SIGSTOP/SIGCONT: a stalled server);
+ * SIGSTOP returns once the server is stopped, not merely signalled. */
 void         local_server_signal (LocalServer *srv, int sig);
 guint        local_server_count_log (LocalServer *srv, const char *needle);
 /* SIGKILL, waited for: the server dies between two requests of a client. */

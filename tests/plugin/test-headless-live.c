@@ -492,10 +492,12 @@ test_failures (void)
   g_assert_nonnull (strstr (errs->pdata[0], "could not be sent"));
   g_assert_nonnull (strstr (errs->pdata[0], "not allowed"));
 
+  /* Returns once the server is stopped: sent earlier, the message could still be acked. */
   local_server_signal (srv, SIGSTOP);
   plugin_send_im (acc, "bob", "into the void");
   g_assert_true (wait_count (&failures, 2, 15000));
   g_assert_nonnull (strstr (last_failure, "did not confirm"));
+  g_assert_cmpuint (acks, ==, 0);
   PurpleConversation *im = purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM, "bob", acc);
   g_autoptr (GPtrArray) im_errs = lines_with (im, PURPLE_MESSAGE_ERROR);
   g_assert_cmpuint (im_errs->len, ==, 1);
