@@ -133,9 +133,7 @@ ac_purple_blist_set_nicknames (AcAccount *acc, GHashTable *nicks)
 char *
 ac_purple_status_text (PurpleBuddy *buddy)
 {
-  PurpleAccount *account = purple_buddy_get_account (buddy);
-  PurpleConnection *gc = purple_account_get_connection (account);
-  AcAccount *acc = gc != NULL ? purple_connection_get_protocol_data (gc) : NULL;
+  AcAccount *acc = ac_purple_account_state (purple_buddy_get_account (buddy));
   if (acc == NULL)
     return NULL;
   const char *text = g_hash_table_lookup (acc->summaries, purple_buddy_get_name (buddy));

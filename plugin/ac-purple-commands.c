@@ -5,65 +5,84 @@
 
 #define MAX_DELETE_LAST 500
 
-static PurpleCmdId cmd_ids[3];
+/* One command on its conversation's target; FALSE with *error set (usage) when
+ * the argument is wrong. */
+typedef gboolean (*CommandRun) (AcAccount *acc, const char *id, gboolean is_group,
+                                const char *arg, char **error);
 
-static PurpleCmdRet
-delete_before_cmd (PurpleConversation *conv, const char *cmd, char **args, char **error,
-                   gpointer data)
+typedef struct {
+  const char *name;
+  const char *args;   /* purple_cmd_register's argument spec */
+  CommandRun  run;
+  const char *help;   /* N_(): translated when registered */
+} Command;
+
+static gboolean
+delete_before (AcAccount *acc, const char *id, gboolean is_group, const char *arg, char **error)
 {
-  AcAccount *acc;
-  const char *id;
-  gboolean is_group;
   gint64 time_s;
-  if (!ac_purple_delete_conversation_target (conv, &acc, &id, &is_group))
-    return PURPLE_CMD_RET_FAILED;
-  if (args == NULL || args[0] == NULL || !ac_purple_delete_parse_time (args[0], &time_s))
+  if (arg == NULL || !ac_purple_delete_parse_time (arg, &time_s))
     {
       *error = g_strdup (_("Usage: /delete-before YYYY-MM-DD [HH:MM[:SS]] (local time)"));
-      return PURPLE_CMD_RET_FAILED;
+      return FALSE;
     }
   ac_purple_delete_before_confirm (acc, id, is_group, time_s);
-  return PURPLE_CMD_RET_OK;
+  return TRUE;
 }
 
-static PurpleCmdRet
-delete_last_cmd (PurpleConversation *conv, const char *cmd, char **args, char **error,
-                 gpointer data)
+static gboolean
+delete_last (AcAccount *acc, const char *id, gboolean is_group, const char *arg, char **error)
 {
-  AcAccount *acc;
-  const char *id;
-  gboolean is_group;
   guint64 n = 0;
-  if (!ac_purple_delete_conversation_target (conv, &acc, &id, &is_group))
-    return PURPLE_CMD_RET_FAILED;
-  if (args == NULL || args[0] == NULL
-      || !g_ascii_string_to_unsigned (args[0], 10, 1, MAX_DELETE_LAST, &n, NULL))
+  if (arg == NULL || !g_ascii_string_to_unsigned (arg, 10, 1, MAX_DELETE_LAST, &n, NULL))
     {
       *error = g_strdup_printf (_("Usage: /delete-last N with N from 1 to %u"), MAX_DELETE_LAST);
-      return PURPLE_CMD_RET_FAILED;
+      return FALSE;
     }
   ac_purple_delete_last_confirm (acc, id, is_group, (guint) n);
-  return PURPLE_CMD_RET_OK;
+  return TRUE;
 }
 
-static PurpleCmdRet
-delete_conversation_cmd (PurpleConversation *conv, const char *cmd, char **args, char **error,
-                         gpointer data)
+static gboolean
+delete_conversation (AcAccount *acc, const char *id, gboolean is_group, const char *arg,
+                     char **error)
 {
+  const char *flag = arg != NULL ? arg : "";
+  gboolean keep = g_strcmp0 (flag, "--keep-messages") == 0;
+  if (!keep && *flag != '\0')
+    {
+      *error = g_strdup (_("Usage: /delete-conversation [--keep-messages]"));
+      return FALSE;
+    }
+  ac_purple_delete_conversation_dialog (acc, id, is_group, !keep);
+  return TRUE;
+}
+
+static const Command commands[] = {
+  { "delete-before", "s", delete_before,
+    N_("delete-before YYYY-MM-DD [HH:MM[:SS]]: delete this conversation's messages at or before "
+       "that local time from the server, for you only (asks first).") },
+  { "delete-last", "w", delete_last,
+    N_("delete-last N: delete the N latest messages of this conversation from the server, "
+       "for you only (asks first).") },
+  { "delete-conversation", "s", delete_conversation,
+    N_("delete-conversation [--keep-messages]: delete this conversation from the server for "
+       "everyone, with its messages unless --keep-messages (asks first).") },
+};
+
+static PurpleCmdId cmd_ids[G_N_ELEMENTS (commands)];
+
+static PurpleCmdRet
+on_command (PurpleConversation *conv, const char *cmd, char **args, char **error, gpointer data)
+{
+  const Command *command = data;
   AcAccount *acc;
   const char *id;
   gboolean is_group;
   if (!ac_purple_delete_conversation_target (conv, &acc, &id, &is_group))
     return PURPLE_CMD_RET_FAILED;
-  const char *arg = args != NULL && args[0] != NULL ? g_strstrip (args[0]) : "";
-  gboolean keep = g_strcmp0 (arg, "--keep-messages") == 0;
-  if (!keep && *arg != '\0')
-    {
-      *error = g_strdup (_("Usage: /delete-conversation [--keep-messages]"));
-      return PURPLE_CMD_RET_FAILED;
-    }
-  ac_purple_delete_conversation_dialog (acc, id, is_group, !keep);
-  return PURPLE_CMD_RET_OK;
+  const char *arg = args != NULL && args[0] != NULL ? g_strstrip (args[0]) : NULL;
+  return command->run (acc, id, is_group, arg, error) ? PURPLE_CMD_RET_OK : PURPLE_CMD_RET_FAILED;
 }
 
 void
@@ -71,18 +90,10 @@ ac_purple_commands_register (void)
 {
   const PurpleCmdFlag flags = PURPLE_CMD_FLAG_IM | PURPLE_CMD_FLAG_CHAT | PURPLE_CMD_FLAG_PRPL_ONLY
                               | PURPLE_CMD_FLAG_ALLOW_WRONG_ARGS;
-  cmd_ids[0] = purple_cmd_register ("delete-before", "s", PURPLE_CMD_P_PRPL, flags, AC_PRPL_ID,
-    delete_before_cmd,
-    _("delete-before YYYY-MM-DD [HH:MM[:SS]]: delete this conversation's messages at or before "
-      "that local time from the server, for you only (asks first)."), NULL);
-  cmd_ids[1] = purple_cmd_register ("delete-last", "w", PURPLE_CMD_P_PRPL, flags, AC_PRPL_ID,
-    delete_last_cmd,
-    _("delete-last N: delete the N latest messages of this conversation from the server, "
-      "for you only (asks first)."), NULL);
-  cmd_ids[2] = purple_cmd_register ("delete-conversation", "s", PURPLE_CMD_P_PRPL, flags,
-    AC_PRPL_ID, delete_conversation_cmd,
-    _("delete-conversation [--keep-messages]: delete this conversation from the server for "
-      "everyone, with its messages unless --keep-messages (asks first)."), NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    cmd_ids[i] = purple_cmd_register (commands[i].name, commands[i].args, PURPLE_CMD_P_PRPL, flags,
+                                      AC_PRPL_ID, on_command, _(commands[i].help),
+                                      (gpointer) &commands[i]);
 }
 
 void

@@ -56,8 +56,45 @@ op_free (Op *op)
 static AcAccount *
 op_acc (Op *op)
 {
-  PurpleConnection *gc = purple_account_get_connection (op->account);
-  return gc != NULL ? purple_connection_get_protocol_data (gc) : NULL;
+  return ac_purple_account_state (op->account);
+}
+
+/* A confirmed dialog's account; NULL (and op freed) when it went offline
+ * while the dialog was open. */
+static AcAccount *
+op_acc_or_drop (Op *op)
+{
+  AcAccount *acc = op_acc (op);
+  if (acc == NULL)
+    op_free (op);
+  return acc;
+}
+
+/* Times typed to the second cover that whole second (the file's first comment). */
+static guint64
+covered_until_ms (gint64 time_s)
+{
+  return (guint64) time_s * 1000 + 999;
+}
+
+/* A request form with one group to fill; the caller adds the fields. */
+static PurpleRequestFields *
+fields_with_group (PurpleRequestFieldGroup **group)
+{
+  PurpleRequestFields *fields = purple_request_fields_new ();
+  *group = purple_request_field_group_new (NULL);
+  purple_request_fields_add_group (fields, *group);
+  return fields;
+}
+
+/* The last question before a deletion: Delete or Cancel; takes op. */
+static void
+ask_delete (AcAccount *acc, Op *op, const char *title, const char *primary, const char *secondary,
+            GCallback confirmed)
+{
+  purple_request_action (acc->gc, title, primary, secondary, 1,
+                         acc->account, op->is_group ? NULL : op->conv_id, NULL, op, 2,
+                         _("Delete"), confirmed, _("Cancel"), G_CALLBACK (action_cancel));
 }
 
 /* "Bobby (bob)", or the chat's name. */
@@ -124,11 +161,7 @@ gboolean
 ac_purple_delete_conversation_target (PurpleConversation *conv, AcAccount **acc,
                                       const char **conv_id, gboolean *is_group)
 {
-  PurpleAccount *account = purple_conversation_get_account (conv);
-  if (g_strcmp0 (purple_account_get_protocol_id (account), AC_PRPL_ID) != 0)
-    return FALSE;
-  PurpleConnection *gc = purple_account_get_connection (account);
-  *acc = gc != NULL ? purple_connection_get_protocol_data (gc) : NULL;
+  *acc = ac_purple_account_state (purple_conversation_get_account (conv));
   if (*acc == NULL)
     return FALSE;
   if (purple_conversation_get_type (conv) == PURPLE_CONV_TYPE_IM)
@@ -209,7 +242,7 @@ before_outcome (AcAccount *acc, Op *op, gboolean ok, const GError *error)
   guint removed = 0;
   g_autoptr (GError) serr = NULL;
   if (!ac_local_store_delete_before (acc->store, op->conv_id, op->is_group,
-                                     (guint64) op->time_s * 1000 + 999, &removed, &serr))
+                                     covered_until_ms (op->time_s), &removed, &serr))
     {
       g_autofree char *why = reason_text (serr);
       tell_error (acc, op->conv_id, op->is_group,
@@ -236,14 +269,11 @@ on_deleted_before (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 before_confirmed (Op *op, int action)
 {
-  AcAccount *acc = op_acc (op);
+  AcAccount *acc = op_acc_or_drop (op);
   if (acc == NULL)
-    {
-      op_free (op);
-      return;
-    }
+    return;
   ac_api_delete_before_async (acc->api, op->conv_id, op->is_group,
-                              (guint64) op->time_s * 1000 + 999, acc->cancellable,
+                              covered_until_ms (op->time_s), acc->cancellable,
                               on_deleted_before, op);
 }
 
@@ -256,17 +286,15 @@ ac_purple_delete_before_confirm (AcAccount *acc, const char *conv_id, gboolean i
   g_autofree char *who = display_name (acc, conv_id, is_group);
   g_autofree char *when = format_time (time_s);
   guint covered = ac_local_store_count_before (acc->store, conv_id, is_group,
-                                               (guint64) time_s * 1000 + 999);
+                                               covered_until_ms (time_s));
   g_autofree char *primary = g_strdup_printf (_("Delete the server history of %s at or before %s?"),
                                               who, when);
   g_autofree char *count = g_strdup_printf (
     g_dngettext (GETTEXT_PACKAGE, "%u message stored on this computer is covered.",
                  "%u messages stored on this computer are covered.", covered), covered);
   g_autofree char *secondary = g_strdup_printf ("%s\n%s", count, one_way_note ());
-  purple_request_action (acc->gc, _("Delete server history"), primary, secondary, 1,
-                         acc->account, is_group ? NULL : conv_id, NULL, op, 2,
-                         _("Delete"), G_CALLBACK (before_confirmed),
-                         _("Cancel"), G_CALLBACK (action_cancel));
+  ask_delete (acc, op, _("Delete server history"), primary, secondary,
+              G_CALLBACK (before_confirmed));
 }
 
 static void
@@ -298,10 +326,9 @@ ac_purple_delete_before_dialog (AcAccount *acc, const char *conv_id, gboolean is
 {
   g_autofree char *now = format_time (default_time_s);
   guint covered = ac_local_store_count_before (acc->store, conv_id, is_group,
-                                               (guint64) default_time_s * 1000 + 999);
-  PurpleRequestFields *fields = purple_request_fields_new ();
-  PurpleRequestFieldGroup *group = purple_request_field_group_new (NULL);
-  purple_request_fields_add_group (fields, group);
+                                               covered_until_ms (default_time_s));
+  PurpleRequestFieldGroup *group;
+  PurpleRequestFields *fields = fields_with_group (&group);
   PurpleRequestField *f = purple_request_field_string_new (
     "when", _("Date and time (YYYY-MM-DD HH:MM:SS, local time)"), now, FALSE);
   purple_request_field_set_required (f, TRUE);
@@ -382,12 +409,9 @@ out:
 static void
 ids_confirmed (Op *op, int action)
 {
-  AcAccount *acc = op_acc (op);
+  AcAccount *acc = op_acc_or_drop (op);
   if (acc == NULL)
-    {
-      op_free (op);
-      return;
-    }
+    return;
   ac_api_delete_ids_batched_async (acc->api, op->conv_id, op->is_group,
                                    (const guint64 *) op->ids->data, op->ids->len, on_batch_done, op,
                                    acc->cancellable, on_deleted_ids, op);
@@ -408,10 +432,8 @@ confirm_ids (AcAccount *acc, Op *op)
                  "This takes %u requests to the server (at most %u messages each).", batches),
     batches, AC_DELETE_BATCH);
   g_autofree char *secondary = g_strdup_printf ("%s\n%s", calls, one_way_note ());
-  purple_request_action (acc->gc, _("Delete messages from server"), primary, secondary, 1,
-                         acc->account, op->is_group ? NULL : op->conv_id, NULL, op, 2,
-                         _("Delete"), G_CALLBACK (ids_confirmed),
-                         _("Cancel"), G_CALLBACK (action_cancel));
+  ask_delete (acc, op, _("Delete messages from server"), primary, secondary,
+              G_CALLBACK (ids_confirmed));
 }
 
 void
@@ -500,9 +522,8 @@ ac_purple_delete_pick_dialog (AcAccount *acc, const char *conv_id, gboolean is_g
       return;
     }
   Op *op = op_new (acc, conv_id, is_group);
-  PurpleRequestFields *fields = purple_request_fields_new ();
-  PurpleRequestFieldGroup *group = purple_request_field_group_new (NULL);
-  purple_request_fields_add_group (fields, group);
+  PurpleRequestFieldGroup *group;
+  PurpleRequestFields *fields = fields_with_group (&group);
   PurpleRequestField *list = purple_request_field_list_new ("messages", _("Messages (newest first)"));
   purple_request_field_list_set_multi_select (list, TRUE);
   g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -595,12 +616,9 @@ on_deleted_conversation (GObject *source, GAsyncResult *result, gpointer user_da
 static void
 conversation_ok (Op *op, PurpleRequestFields *fields)
 {
-  AcAccount *acc = op_acc (op);
+  AcAccount *acc = op_acc_or_drop (op);
   if (acc == NULL)
-    {
-      op_free (op);
-      return;
-    }
+    return;
   ConvCall *call = g_new0 (ConvCall, 1);
   call->op = op;
   call->with_messages = purple_request_fields_get_bool (fields, "messages");
@@ -613,9 +631,8 @@ void
 ac_purple_delete_conversation_dialog (AcAccount *acc, const char *conv_id, gboolean is_group,
                                       gboolean delete_messages)
 {
-  PurpleRequestFields *fields = purple_request_fields_new ();
-  PurpleRequestFieldGroup *group = purple_request_field_group_new (NULL);
-  purple_request_fields_add_group (fields, group);
+  PurpleRequestFieldGroup *group;
+  PurpleRequestFields *fields = fields_with_group (&group);
   purple_request_field_group_add_field (group, purple_request_field_bool_new (
     "messages", _("Also delete its messages on the server (no one will be able to fetch them)"),
     delete_messages));
@@ -654,11 +671,12 @@ node_target (PurpleBlistNode *node, AcAccount **acc, const char **conv_id, gbool
       *conv_id = g_hash_table_lookup (purple_chat_get_components (PURPLE_CHAT (node)), "group_id");
       *is_group = TRUE;
     }
-  PurpleConnection *gc = account != NULL ? purple_account_get_connection (account) : NULL;
-  *acc = gc != NULL ? purple_connection_get_protocol_data (gc) : NULL;
+  *acc = ac_purple_account_state (account);
   return *acc != NULL && *conv_id != NULL && **conv_id != '\0';
 }
 
+/* One callback per action: Finch overwrites a blist menu action's data with
+ * the node, so the data cannot say which action it is. */
 static void
 menu_before (PurpleBlistNode *node, gpointer data)
 {

@@ -197,11 +197,7 @@ ac_purple_history_show_stored (AcAccount *acc, PurpleConversation *conv)
 static AcAccount *
 account_of (PurpleConversation *conv)
 {
-  PurpleAccount *account = purple_conversation_get_account (conv);
-  if (g_strcmp0 (purple_account_get_protocol_id (account), AC_PRPL_ID) != 0)
-    return NULL;
-  PurpleConnection *gc = purple_account_get_connection (account);
-  return gc != NULL ? purple_connection_get_protocol_data (gc) : NULL;
+  return ac_purple_account_state (purple_conversation_get_account (conv));
 }
 
 static void

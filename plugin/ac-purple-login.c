@@ -328,6 +328,15 @@ nonempty (const char *s)
   return s != NULL && *s != '\0' ? s : NULL;
 }
 
+AcAccount *
+ac_purple_account_state (PurpleAccount *account)
+{
+  if (account == NULL || g_strcmp0 (purple_account_get_protocol_id (account), AC_PRPL_ID) != 0)
+    return NULL;
+  PurpleConnection *gc = purple_account_get_connection (account);
+  return gc != NULL ? purple_connection_get_protocol_data (gc) : NULL;
+}
+
 void
 ac_purple_login (PurpleAccount *account)
 {

@@ -46,6 +46,9 @@ PurplePlugin *ac_purple_plugin (void);
 
 /* ac-purple-login.c */
 void     ac_purple_login (PurpleAccount *account);
+/* Our state of a signed-in account of this protocol; NULL when it is not
+ * connected (a dialog may be answered after the account went offline). */
+AcAccount *ac_purple_account_state (PurpleAccount *account);
 void     ac_purple_close (PurpleConnection *gc);
 PurpleConnectionError ac_purple_error_reason (const GError *error);
 
