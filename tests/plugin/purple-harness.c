@@ -248,3 +248,29 @@ harness_history (PurpleConversation *conv)
 {
   return g_list_reverse (g_list_copy (purple_conversation_get_message_history (conv)));
 }
+
+static gboolean
+stall_meter_tick (gpointer data)
+{
+  HarnessStallMeter *meter = data;
+  gint64 now = g_get_monotonic_time ();
+  if (meter->last != 0)
+    meter->max_gap = MAX (meter->max_gap, now - meter->last);
+  meter->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+void
+harness_stall_meter_start (HarnessStallMeter *meter, guint interval_ms)
+{
+  *meter = (HarnessStallMeter) { 0 };
+  meter->source = g_timeout_add (interval_ms, stall_meter_tick, meter);
+}
+
+void
+harness_stall_meter_stop (HarnessStallMeter *meter)
+{
+  if (meter->source != 0)
+    g_source_remove (meter->source);
+  meter->source = 0;
+}

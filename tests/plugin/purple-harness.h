@@ -24,3 +24,13 @@ void           harness_disconnect (PurpleAccount *account);
 
 /* A conversation's written messages, oldest first (PurpleConvMessage*, borrowed). */
 GList         *harness_history (PurpleConversation *conv);
+
+/* The longest gap between ticks of a timer on the main loop while it runs:
+ * how long a UI would have been frozen. */
+typedef struct {
+  gint64 last;
+  gint64 max_gap;   /* µs */
+  guint  source;
+} HarnessStallMeter;
+void           harness_stall_meter_start (HarnessStallMeter *meter, guint interval_ms);
+void           harness_stall_meter_stop (HarnessStallMeter *meter);

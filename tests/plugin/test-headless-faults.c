@@ -205,22 +205,6 @@ lines_of (PurpleAccount *acc, const char *peer, PurpleMessageFlags flag)
   return n;
 }
 
-typedef struct {
-  gint64 last;
-  gint64 max_gap;
-} Ticker;
-
-static gboolean
-tick (gpointer data)
-{
-  Ticker *t = data;
-  gint64 now = g_get_monotonic_time ();
-  if (t->last != 0)
-    t->max_gap = MAX (t->max_gap, now - t->last);
-  t->last = now;
-  return G_SOURCE_CONTINUE;
-}
-
 static void
 open_p01 (PurpleConnection *gc, gpointer data)
 {
@@ -271,10 +255,10 @@ test_history_faults (void)
   PurpleAccount *acc = harness_account ("alice", "pw-a", proxy->url);
   int h;
   purple_signal_connect (purple_connections_get_handle (), "signed-on", &h, PURPLE_CALLBACK (open_p01), NULL);
-  Ticker t = { 0 };
-  guint tid = g_timeout_add (5, tick, &t);
+  HarnessStallMeter t;
+  harness_stall_meter_start (&t, 5);
   g_assert_true (harness_connect (acc, NULL, NULL));
-  g_source_remove (tid);
+  harness_stall_meter_stop (&t);
   purple_signals_disconnect_by_handle (&h);
   g_assert_true (purple_account_is_connected (acc));
   if (g_getenv ("AC_TEST_VALGRIND") == NULL) /* valgrind's own pauses are not ours */

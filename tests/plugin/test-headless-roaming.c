@@ -325,22 +325,6 @@ test_expired_token_live (void)
 
 /* ---- a 30 s stall ---- */
 
-typedef struct {
-  gint64 last;
-  gint64 max_gap;
-} Ticker;
-
-static gboolean
-tick (gpointer data)
-{
-  Ticker *t = data;
-  gint64 now = g_get_monotonic_time ();
-  if (t->last != 0)
-    t->max_gap = MAX (t->max_gap, now - t->last);
-  t->last = now;
-  return G_SOURCE_CONTINUE;
-}
-
 static LocalServer *stalled;
 
 static void
@@ -368,14 +352,14 @@ test_stall (void)
   purple_signal_connect (purple_connections_get_handle (), "signed-on", &h,
                          PURPLE_CALLBACK (stall_server), NULL);
   g_timeout_add_seconds (31, resume_server, NULL);
-  Ticker t = { 0 };
-  guint tid = g_timeout_add (10, tick, &t);
+  HarnessStallMeter t;
+  harness_stall_meter_start (&t, 10);
   gint64 start = g_get_monotonic_time ();
   /* The requests in flight time out after 30 s (their conversations are
    * reported failed and left for the next sign-in); the rest go through. */
   g_assert_true (harness_connect (acc, NULL, NULL));
   purple_signals_disconnect_by_handle (&h);
-  g_source_remove (tid);
+  harness_stall_meter_stop (&t);
   g_test_message ("back-fill through a 30 s stall: %.1f s, longest main-loop gap %.1f ms",
                   (g_get_monotonic_time () - start) / 1e6, t.max_gap / 1e3);
   g_assert_cmpint (g_get_monotonic_time () - start, >=, 29 * G_USEC_PER_SEC);

@@ -2,25 +2,22 @@
  * file: what goes, what stays, and that tombstones keep a later back-fill
  * from storing deleted messages again. */
 #include "ac-local-store.h"
+#include "temp-store.h"
 #include "ac-message-json.h"
 
-#include <glib/gstdio.h>
 #include <sqlite3.h>
 
 typedef struct {
-  char         *dir;
-  char         *path;
+  TempStore     tmp;
   AcLocalStore *store;
 } Fixture;
 
 static void
 setup (Fixture *f, gconstpointer data)
 {
-  f->dir = g_dir_make_tmp ("ac-store-del-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->path = g_build_filename (f->dir, "acct.db", NULL);
+  temp_store_init (&f->tmp, "ac-store-del-XXXXXX");
   g_autoptr (GError) error = NULL;
-  f->store = ac_local_store_open (f->path, &error);
+  f->store = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
 }
 
@@ -28,15 +25,7 @@ static void
 teardown (Fixture *f, gconstpointer data)
 {
   ac_local_store_close (f->store);
-  const char *suffixes[] = { "", "-wal", "-shm" };
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *p = g_strconcat (f->path, suffixes[i], NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  temp_store_clear (&f->tmp);
 }
 
 /* ids first_id.., timestamps 1000 ms apart from first_ts. */
@@ -173,12 +162,12 @@ test_migrates_v1 (Fixture *f, gconstpointer data)
   commit (f, "bob", bob, 3);
   ac_local_store_close (f->store);
   sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (f->tmp.path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "DROP TABLE deleted_ids; DROP TABLE deleted_before; "
                                      "PRAGMA user_version = 1", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   g_autoptr (GError) error = NULL;
-  f->store = ac_local_store_open (f->path, &error);
+  f->store = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ac_local_store_count_messages (f->store, "bob", FALSE), ==, 3);
   const guint64 id = 101;

@@ -2,35 +2,24 @@
  * real SQLite file: pages committed asynchronously, the Meta stored as
  * received and read back, tombstones honoured, a close that drains. */
 #include "ac-local-store.h"
+#include "temp-store.h"
 #include "ac-message-pb.h"
 
-#include <glib/gstdio.h>
 
 typedef struct {
-  char *dir;
-  char *path;
+  TempStore tmp;
 } Fixture;
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->dir = g_dir_make_tmp ("ac-writer-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->path = g_build_filename (f->dir, "acct.db", NULL);
+  temp_store_init (&f->tmp, "ac-writer-XXXXXX");
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm" };
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *p = g_strconcat (f->path, suffixes[i], NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  temp_store_clear (&f->tmp);
 }
 
 /* Messages first_id.. (ts 1000 * id) and their packed Metas. */
@@ -109,7 +98,7 @@ static void
 test_async_pages (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
   Results r = { 0 };
   AcSyncCursor cur = { .newest_id = 50, .oldest_id = 1 };
@@ -150,7 +139,7 @@ static void
 test_tombstones (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
   guint64 gone = 5;
   g_assert_true (ac_local_store_delete_ids (store, "bob", FALSE, &gone, 1, NULL, &error));
@@ -172,7 +161,7 @@ static void
 test_close_drains (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  AcLocalStore *store = ac_local_store_open (f->path, &error);
+  AcLocalStore *store = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
   Results r = { 0 };
   AcSyncCursor cur = { .newest_id = 400, .oldest_id = 1 };
@@ -180,7 +169,7 @@ test_close_drains (Fixture *f, gconstpointer data)
     commit_async (store, &r, i, 1 + i * 50, 50, i == 7 ? &cur : NULL);
   /* Closed at once: what was queued is committed before the close returns. */
   ac_local_store_close (store);
-  g_autoptr (AcLocalStore) again = ac_local_store_open (f->path, &error);
+  g_autoptr (AcLocalStore) again = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ac_local_store_count_messages (again, "bob", FALSE), ==, 400);
   AcSyncCursor got;

@@ -1,5 +1,6 @@
 /* The client's local store against a real SQLite file. */
 #include "ac-local-store.h"
+#include "temp-store.h"
 #include "ac-message-json.h"
 
 #include <glib/gstdio.h>
@@ -7,30 +8,19 @@
 #include <sys/stat.h>
 
 typedef struct {
-  char *dir;
-  char *path;
+  TempStore tmp;
 } Fixture;
 
 static void
 fixture_setup (Fixture *f, gconstpointer data)
 {
-  f->dir = g_dir_make_tmp ("ac-store-XXXXXX", NULL);
-  g_assert_nonnull (f->dir);
-  f->path = g_build_filename (f->dir, "acct.db", NULL);
+  temp_store_init (&f->tmp, "ac-store-XXXXXX");
 }
 
 static void
 fixture_teardown (Fixture *f, gconstpointer data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm" };
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *p = g_strconcat (f->path, suffixes[i], NULL);
-      g_unlink (p);
-    }
-  g_rmdir (f->dir);
-  g_free (f->path);
-  g_free (f->dir);
+  temp_store_clear (&f->tmp);
 }
 
 static AcMessage *
@@ -63,14 +53,14 @@ static void
 test_file_mode_and_version (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
   GStatBuf st;
-  g_assert_cmpint (g_stat (f->path, &st), ==, 0);
+  g_assert_cmpint (g_stat (f->tmp.path, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
 
   sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (f->tmp.path, &db), ==, SQLITE_OK);
   sqlite3_stmt *s = NULL;
   g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &s, NULL), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_step (s), ==, SQLITE_ROW);
@@ -83,11 +73,11 @@ static void
 test_too_new_schema_refused (Fixture *f, gconstpointer data)
 {
   sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open (f->path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_open (f->tmp.path, &db), ==, SQLITE_OK);
   g_assert_cmpint (sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==, SQLITE_OK);
   sqlite3_close (db);
   g_autoptr (GError) error = NULL;
-  AcLocalStore *store = ac_local_store_open (f->path, &error);
+  AcLocalStore *store = ac_local_store_open (f->tmp.path, &error);
   g_assert_null (store);
   g_assert_error (error, AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_TOO_NEW);
 }
@@ -96,7 +86,7 @@ static void
 test_unopenable_path (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *bad = g_build_filename (f->dir, "missing-dir", "x.db", NULL);
+  g_autofree char *bad = g_build_filename (f->tmp.dir, "missing-dir", "x.db", NULL);
   g_assert_null (ac_local_store_open (bad, &error));
   g_assert_error (error, AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_FAILED);
 }
@@ -105,7 +95,7 @@ static void
 test_each_id_stored_once (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
 
   g_autoptr (GPtrArray) page1 = messages (100, 5, 1700000000000);
@@ -141,7 +131,7 @@ test_messages_roundtrip_in_time_order (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
   {
-    g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+    g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
     g_autoptr (GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
     /* Given newest first, as messageroaming pages come. */
     g_ptr_array_add (page, text_message (12, 3000, "alice", "bob", "third"));
@@ -151,7 +141,7 @@ test_messages_roundtrip_in_time_order (Fixture *f, gconstpointer data)
     g_assert_no_error (error);
   }
   /* Reopened: the data is in the file, not in memory. */
-  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
   g_autoptr (GPtrArray) last2 = ac_local_store_messages (store, "bob", FALSE, 0, 2, &error);
   g_assert_no_error (error);
@@ -173,7 +163,7 @@ static void
 test_shown_once (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
   g_autoptr (GPtrArray) page = messages (500, 2, 1000);
   g_assert_true (ac_local_store_commit_page (store, "g1", TRUE, page, NULL, NULL, &error));
   g_assert_false (ac_local_store_is_shown (store, 500));
@@ -187,7 +177,7 @@ static void
 test_conversations (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
   g_autoptr (AcConversation) bob = ac_conversation_new ("bob", FALSE);
   bob->name = g_strdup ("Bobby");
   bob->unread = 3;
@@ -220,21 +210,21 @@ static void
 test_checkpoints_off_main_thread (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (AcLocalStore) store = ac_local_store_open (f->path, &error);
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
   for (guint page = 0; page < 20; page++)
     {
       g_autoptr (GPtrArray) msgs = messages (1000 + page * 50, 50, 100000 + page * 50000);
       g_assert_true (ac_local_store_commit_page (store, "bob", FALSE, msgs, NULL, NULL, &error));
     }
-  g_autofree char *copy = g_strconcat (f->path, ".copy", NULL);
+  g_autofree char *copy = g_strconcat (f->tmp.path, ".copy", NULL);
   gint64 count = 0;
   for (int attempt = 0; attempt < 40 && count < 1000; attempt++)
     {
       g_usleep (50 * 1000);
       g_autofree char *bytes = NULL;
       gsize len = 0;
-      g_assert_true (g_file_get_contents (f->path, &bytes, &len, NULL));
+      g_assert_true (g_file_get_contents (f->tmp.path, &bytes, &len, NULL));
       g_assert_true (g_file_set_contents (copy, bytes, (gssize) len, NULL));
       sqlite3 *db = NULL;
       g_assert_cmpint (sqlite3_open_v2 (copy, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
