@@ -111,6 +111,7 @@ typedef struct {
   PageJob     *held;      /* fetched, waits for the commit before it */
   gboolean     ended;     /* the last page was fetched */
   gboolean     capped;
+  gboolean     has_slot;  /* counts in RunState.fetching */
   GError      *error;     /* the first failure; the walk stops */
   GPtrArray   *seen;      /* AcMessage*, stored by this walk: never shown yet */
   GPtrArray   *known;     /* AcMessage*, the walk's messages the store already had */
@@ -128,9 +129,14 @@ walk_free (Walk *w)
   g_free (w);
 }
 
+/* A walk holds one of the run's fetching slots (bf->concurrency) until its
+ * last request is answered, not until its last commit: the next walk's
+ * first request then overlaps the store's commit instead of waiting for it
+ * (requests in flight stay within the limit). */
 typedef struct {
-  GQueue  pending; /* Walk* */
-  guint   active;
+  GQueue  pending;  /* Walk* */
+  guint   fetching; /* walks holding a slot */
+  guint   active;   /* walks started and not done */
 } RunState;
 
 static void
@@ -171,6 +177,8 @@ walk_done (GTask *task, Walk *w)
       g_ptr_array_sort (unshown, by_time);
       g_signal_emit (bf, signals[SIG_SYNCED], 0, w->id, w->is_group, unshown, w->capped);
     }
+  if (w->has_slot)
+    st->fetching--;
   walk_free (w);
   st->active--;
   start_walks (task);
@@ -186,11 +194,21 @@ walk_fail (Walk *w, GError *error)
   g_clear_pointer (&w->held, page_job_free);
 }
 
-/* Ends the walk once nothing of it is in flight. */
+/* Gives the walk's slot to the next one once it fetches no more, and ends
+ * the walk once nothing of it is in flight. */
 static void
 walk_settle (Walk *w)
 {
-  if (!w->fetching && w->in_commit == NULL && w->held == NULL && (w->ended || w->error != NULL))
+  if (w->fetching || !(w->ended || w->error != NULL))
+    return;
+  if (w->has_slot)
+    {
+      RunState *st = g_task_get_task_data (w->task);
+      w->has_slot = FALSE;
+      st->fetching--;
+      start_walks (w->task); /* never ends the run: this walk is still active */
+    }
+  if (w->in_commit == NULL && w->held == NULL)
     walk_done (w->task, w);
 }
 
@@ -303,13 +321,14 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!end)
     w->next_start = page->next_key;
   if (w->in_commit != NULL)
+    w->held = job; /* queued when the commit before it is in; fetching waits too */
+  else
     {
-      w->held = job; /* queued when the commit before it is in; fetching waits too */
-      return;
+      walk_commit (w, job);
+      if (!end)
+        walk_fetch (w);
     }
-  walk_commit (w, job);
-  if (!end)
-    walk_fetch (w);
+  walk_settle (w);
 }
 
 static void
@@ -331,7 +350,7 @@ start_walks (GTask *task)
 {
   AcBackfill *bf = g_task_get_source_object (task);
   RunState *st = g_task_get_task_data (task);
-  while (st->active < bf->concurrency && !g_queue_is_empty (&st->pending))
+  while (st->fetching < bf->concurrency && !g_queue_is_empty (&st->pending))
     {
       Walk *w = g_queue_pop_head (&st->pending);
       if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
@@ -342,7 +361,7 @@ start_walks (GTask *task)
       GError *error = NULL;
       if (!ac_local_store_get_cursor (bf->store, w->id, w->is_group, &w->cursor, &error))
         {
-          st->active++;
+          st->active++; /* no slot: it fetches nothing */
           w->task = task;
           w->error = error;
           walk_done (task, w);
@@ -350,6 +369,8 @@ start_walks (GTask *task)
         }
       w->limit = w->cursor.newest_id == 0 || bf->mode == AC_HISTORY_LATEST ? bf->latest_n : bf->cap;
       st->active++;
+      st->fetching++;
+      w->has_slot = TRUE;
       w->task = task;
       walk_fetch (w);
     }
