@@ -8,7 +8,6 @@
 #include "json-args.h"
 #include "user-entity.h"
 #include "msync-server.h"
-#include "ac-id.h"
 
 #include <string.h>
 
@@ -18,29 +17,6 @@
 #define APP_OPERATOR "admin"
 
 typedef enum { ADD_ONE, ADD_BATCH, ADD_INVITE } AddStyle;
-
-/* The group with its members, or NULL after a 400/404 reply. */
-static StoreGroup *
-load_group (Request *req, const char *id)
-{
-  g_autoptr (GError) error = NULL;
-  StoreGroup *g;
-  guint64 number;
-
-  if (!ac_id_parse (id, &number)) {
-    reply_errorf (req, SOUP_STATUS_BAD_REQUEST, "illegal_argument", "group id [%s] is not valid",
-                  id);
-    return NULL;
-  }
-  g = store_group_get (req->server->store, req->app_id, id, TRUE, &error);
-  if (g == NULL) {
-    if (g_error_matches (error, STORE_ERROR, STORE_ERROR_NOT_FOUND))
-      reply_group_not_found (req, id);
-    else
-      reply_gerror (req, error);
-  }
-  return g;
-}
 
 static const StoreMember *
 find_member (const StoreGroup *g, const char *username)
@@ -59,7 +35,7 @@ static StoreGroup *
 group_for_operator (Request *req, const char **operator_name)
 {
   const char *id = request_capture (req, "id");
-  g_autoptr (StoreGroup) g = load_group (req, id);
+  g_autoptr (StoreGroup) g = groups_load (req, id);
   const StoreMember *me;
 
   if (g == NULL)
@@ -314,7 +290,7 @@ group_members_quit (Request *req)
                  "leaving a group needs the member's own token");
     return;
   }
-  g = load_group (req, id);
+  g = groups_load (req, id);
   if (g == NULL)
     return;
   if (!store_group_remove_member (req->server->store, req->app_id, g->id, req->caller_user,

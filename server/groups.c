@@ -117,12 +117,11 @@ add_group_info (JsonBuilder *b, const StoreGroup *g)
   json_builder_end_object (b);
 }
 
-/* A group the caller may read: users only see groups they are in. */
-static StoreGroup *
-get_group (Request *req, const char *id)
+StoreGroup *
+groups_load (Request *req, const char *id)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (StoreGroup) g = NULL;
+  StoreGroup *g;
   guint64 number;
 
   if (!ac_id_parse (id, &number)) {
@@ -136,8 +135,18 @@ get_group (Request *req, const char *id)
       reply_group_not_found (req, id);
     else
       reply_gerror (req, error);
-    return NULL;
   }
+  return g;
+}
+
+/* A group the caller may read: users only see groups they are in. */
+static StoreGroup *
+get_group (Request *req, const char *id)
+{
+  g_autoptr (StoreGroup) g = groups_load (req, id);
+
+  if (g == NULL)
+    return NULL;
   if (!req->caller_is_app &&
       !store_group_is_member (req->server->store, req->app_id, id, req->caller_user)) {
     reply_errorf (req, SOUP_STATUS_FORBIDDEN, "forbidden", "user %s is not a member of group %s",

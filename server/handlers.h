@@ -41,6 +41,9 @@ void groups_members (Request *req);
 void groups_contacts (Request *req);
 void groups_user_metadata (Request *req);
 void groups_user_get (Request *req);
+/* The group by id with its members (also for group-members.c); NULL after a
+ * 400 (not a group id) or 404 reply. */
+StoreGroup *groups_load (Request *req, const char *id);
 
 /* group-members.c */
 void group_members_add_one (Request *req);
