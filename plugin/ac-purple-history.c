@@ -154,8 +154,9 @@ ac_purple_history_note_failed (AcAccount *acc, const char *conv_id, gboolean is_
                              time (NULL));
 }
 
-/* The buddy's status text / tooltip says how many stored messages were never
- * shown, and the latest one; opening the conversation clears it. */
+/* The buddy's status text / tooltip says how many stored messages from the
+ * buddy were never shown (one's own, sent from another device, are not
+ * unread), and the latest one; opening the conversation clears it. */
 void
 ac_purple_history_mark_unread (AcAccount *acc, const char *conv_id, gboolean is_group,
                                const AcMessage *latest)
@@ -165,7 +166,8 @@ ac_purple_history_mark_unread (AcAccount *acc, const char *conv_id, gboolean is_
   PurpleBuddy *buddy = purple_find_buddy (acc->account, conv_id);
   if (buddy == NULL)
     return;
-  guint unread = ac_local_store_count_unshown (acc->store, conv_id, FALSE);
+  guint unread = ac_local_store_count_unshown (acc->store, conv_id, FALSE,
+                                               purple_account_get_username (acc->account));
   char *summary = ac_message_unread_summary (unread, latest);
   if (summary != NULL)
     g_hash_table_replace (acc->summaries, g_strdup (conv_id), summary);

@@ -52,6 +52,11 @@ static const char *const migrations[] = {
   "DROP TABLE messages;"
   "ALTER TABLE messages_v4 RENAME TO messages;"
   "CREATE INDEX messages_by_conv ON messages (is_group, conv_id, ts, shown);",
+  /* 5: one's own messages (sent from another device) are never unread, as
+   * in the server's count: the sender, so that counting can leave them out.
+   * Rows from before have NULL; migrate() fills it for the unshown ones,
+   * the only ones ever counted. */
+  "ALTER TABLE messages ADD COLUMN sender TEXT;",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AC_LOCAL_STORE_VERSION);
 
@@ -68,6 +73,8 @@ typedef enum {
   ST_SHOWN_SET,
   ST_MSG_UNSHOWN,
   ST_UNSHOWN_COUNT,
+  ST_SENDERLESS_UNSHOWN,
+  ST_SENDER_SET,
   ST_TOMBSTONE_BEFORE,
   ST_TOMBSTONE_ANY_ID,
   ST_TOMBSTONE_ID,
@@ -104,7 +111,8 @@ static const char *const statement_sql[N_STATEMENTS] = {
     "ON CONFLICT (is_group, conv_id) DO UPDATE SET newest_id = ?3, oldest_id = ?4",
   /* Tombstones are checked once per page (store_page), not per message. */
   [ST_MSG_INSERT] =
-    "INSERT INTO messages (server_id, conv_id, is_group, ts, payload) VALUES (?1, ?2, ?3, ?4, ?5) "
+    "INSERT INTO messages (server_id, conv_id, is_group, ts, payload, sender) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
     "ON CONFLICT (server_id) DO NOTHING",
   [ST_TOMBSTONE_BEFORE] = "SELECT ts FROM deleted_before WHERE is_group = ?2 AND conv_id = ?1",
   [ST_TOMBSTONE_ANY_ID] = "SELECT EXISTS (SELECT 1 FROM deleted_ids)",
@@ -125,8 +133,13 @@ static const char *const statement_sql[N_STATEMENTS] = {
     "SELECT server_id, ts, payload FROM (SELECT server_id, ts, payload FROM messages "
     "WHERE is_group = ?2 AND conv_id = ?1 AND shown = 0 ORDER BY ts DESC, server_id DESC LIMIT ?3) "
     "ORDER BY ts, server_id",
+  /* A NULL sender (a row the migration could not read) still counts. */
   [ST_UNSHOWN_COUNT] =
-    "SELECT COUNT(*) FROM messages WHERE is_group = ?2 AND conv_id = ?1 AND shown = 0",
+    "SELECT COUNT(*) FROM messages WHERE is_group = ?2 AND conv_id = ?1 AND shown = 0 "
+    "AND sender IS NOT ?3",
+  [ST_SENDERLESS_UNSHOWN] =
+    "SELECT server_id, ts, payload FROM messages WHERE shown = 0 AND sender IS NULL",
+  [ST_SENDER_SET] = "UPDATE messages SET sender = ?2 WHERE server_id = ?1",
   [ST_DEL_ID_REMEMBER] = "INSERT OR IGNORE INTO deleted_ids (server_id) VALUES (?1)",
   [ST_DEL_ID_MESSAGE] = "DELETE FROM messages WHERE server_id = ?1 AND is_group = ?3 AND conv_id = ?2",
   [ST_DEL_BEFORE_REMEMBER] =
@@ -192,6 +205,36 @@ exec_simple (AcLocalStore *store, StatementId id, GError **error)
   return rc == SQLITE_DONE ? TRUE : fail (store, error, statement_sql[id]);
 }
 
+static GPtrArray *read_messages (AcLocalStore *store, sqlite3_stmt *s, GError **error);
+
+/* Migration 5's part that SQL cannot do: the sender of the stored messages
+ * not yet shown, read from their payload (JSON or packed Meta). */
+static gboolean
+fill_senders (AcLocalStore *store, GError **error)
+{
+  sqlite3_stmt *s = stmt (store, ST_SENDERLESS_UNSHOWN, error);
+  if (s == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) msgs = read_messages (store, s, error);
+  if (msgs == NULL)
+    return FALSE;
+  for (guint i = 0; i < msgs->len; i++)
+    {
+      const AcMessage *msg = msgs->pdata[i];
+      if (msg->from == NULL)
+        continue;
+      if ((s = stmt (store, ST_SENDER_SET, error)) == NULL)
+        return FALSE;
+      sqlite3_bind_int64 (s, 1, (sqlite3_int64) msg->id);
+      sqlite3_bind_text (s, 2, msg->from, -1, SQLITE_STATIC);
+      int rc = sqlite3_step (s);
+      sqlite3_reset (s);
+      if (rc != SQLITE_DONE)
+        return fail (store, error, "fill in a sender");
+    }
+  return TRUE;
+}
+
 static gboolean
 migrate (AcLocalStore *store, GError **error)
 {
@@ -210,11 +253,14 @@ migrate (AcLocalStore *store, GError **error)
   for (; version < AC_LOCAL_STORE_VERSION; version++)
     {
       /* Constant SQL only: the version number is formatted from our own int. */
-      g_autofree char *sql = g_strdup_printf ("BEGIN IMMEDIATE; %s PRAGMA user_version = %d; COMMIT;",
-                                              migrations[version], version + 1);
-      if (sqlite3_exec (store->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+      g_autofree char *sql = g_strdup_printf ("BEGIN IMMEDIATE; %s", migrations[version]);
+      g_autofree char *done = g_strdup_printf ("PRAGMA user_version = %d; COMMIT;", version + 1);
+      if (sqlite3_exec (store->db, sql, NULL, NULL, NULL) != SQLITE_OK
+          || (version + 1 == 5 && !fill_senders (store, error))
+          || sqlite3_exec (store->db, done, NULL, NULL, NULL) != SQLITE_OK)
         {
-          fail (store, error, "migrate the local store");
+          if (error == NULL || *error == NULL)
+            fail (store, error, "migrate the local store");
           sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
           return FALSE;
         }
@@ -386,6 +432,8 @@ insert_message (AcLocalStore *store, const char *conv_id, gboolean is_group, con
                        SQLITE_STATIC);
   else
     sqlite3_bind_text (s, 5, payload, -1, SQLITE_STATIC);
+  if (msg->from != NULL)
+    sqlite3_bind_text (s, 6, msg->from, -1, SQLITE_STATIC);
   int rc = sqlite3_step (s);
   sqlite3_reset (s);
   if (rc != SQLITE_DONE)
@@ -552,8 +600,6 @@ ac_local_store_commit_page_finish (AcLocalStore *store, GAsyncResult *result, GE
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static GPtrArray *read_messages (AcLocalStore *store, sqlite3_stmt *s, GError **error);
-
 GPtrArray *
 ac_local_store_messages (AcLocalStore *store, const char *conv_id, gboolean is_group,
                          guint64 before_id, guint n, GError **error)
@@ -583,13 +629,16 @@ ac_local_store_unshown_messages (AcLocalStore *store, const char *conv_id, gbool
 }
 
 guint
-ac_local_store_count_unshown (AcLocalStore *store, const char *conv_id, gboolean is_group)
+ac_local_store_count_unshown (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                              const char *self)
 {
   sqlite3_stmt *s = stmt (store, ST_UNSHOWN_COUNT, NULL);
   if (s == NULL)
     return 0;
   sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
   sqlite3_bind_int (s, 2, is_group ? 1 : 0);
+  if (self != NULL)
+    sqlite3_bind_text (s, 3, self, -1, SQLITE_STATIC);
   guint n = sqlite3_step (s) == SQLITE_ROW ? (guint) sqlite3_column_int64 (s, 0) : 0;
   sqlite3_reset (s);
   return n;

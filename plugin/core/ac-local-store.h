@@ -18,7 +18,7 @@ typedef enum {
   AC_LOCAL_STORE_ERROR_TOO_NEW,    /* the file's schema is newer than this code */
 } AcLocalStoreError;
 
-#define AC_LOCAL_STORE_VERSION 4
+#define AC_LOCAL_STORE_VERSION 5
 
 AcLocalStore *ac_local_store_open (const char *path, GError **error);
 void          ac_local_store_close (AcLocalStore *store);
@@ -68,10 +68,14 @@ GArray  *ac_local_store_commit_page_finish (AcLocalStore *store, GAsyncResult *r
 GPtrArray *ac_local_store_messages (AcLocalStore *store, const char *conv_id, gboolean is_group,
                                     guint64 before_id, guint n, GError **error);
 guint      ac_local_store_count_messages (AcLocalStore *store, const char *conv_id, gboolean is_group);
-/* The last n stored messages never shown in a window, oldest first; and how many there are. */
+/* The last n stored messages never shown in a window, oldest first (one's
+ * own included: they are shown once too). */
 GPtrArray *ac_local_store_unshown_messages (AcLocalStore *store, const char *conv_id,
                                             gboolean is_group, guint n, GError **error);
-guint      ac_local_store_count_unshown (AcLocalStore *store, const char *conv_id, gboolean is_group);
+/* How many of them are unread: those not sent by self (the signed-in user),
+ * as the server counts unread. */
+guint      ac_local_store_count_unshown (AcLocalStore *store, const char *conv_id, gboolean is_group,
+                                         const char *self);
 
 gboolean   ac_local_store_is_shown (AcLocalStore *store, guint64 id);
 /* Stored and never shown (FALSE for an id the store does not have, e.g. a deleted one). */

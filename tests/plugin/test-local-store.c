@@ -173,6 +173,69 @@ test_shown_once (Fixture *f, gconstpointer data)
   g_assert_false (ac_local_store_is_shown (store, 999)); /* unknown id */
 }
 
+/* bob's conversation as alice sees it: bob, alice (from another device), bob, alice. */
+static GPtrArray *
+both_ways (void)
+{
+  GPtrArray *page = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+  g_ptr_array_add (page, text_message (700, 1000, "bob", "alice", "hi"));
+  g_ptr_array_add (page, text_message (701, 2000, "alice", "bob", "hello from my phone"));
+  g_ptr_array_add (page, text_message (702, 3000, "bob", "alice", "how are you"));
+  g_ptr_array_add (page, text_message (703, 4000, "alice", "bob", "fine"));
+  return page;
+}
+
+/* One's own messages are never unread (the server's count leaves them out
+ * too), yet they are shown once like any other. */
+static void
+test_unread_leaves_out_own (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) page = both_ways ();
+  g_assert_true (ac_local_store_commit_page (store, "bob", FALSE, page, NULL, NULL, &error));
+  g_assert_cmpuint (ac_local_store_count_unshown (store, "bob", FALSE, "alice"), ==, 2);
+  /* From bob's side (were he signed in on this file) alice's two are unread. */
+  g_assert_cmpuint (ac_local_store_count_unshown (store, "bob", FALSE, "bob"), ==, 2);
+  g_autoptr (GPtrArray) unshown = ac_local_store_unshown_messages (store, "bob", FALSE, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unshown->len, ==, 4);
+
+  g_assert_true (ac_local_store_mark_shown (store, 700, &error));
+  g_assert_true (ac_local_store_mark_shown (store, 701, &error));
+  g_assert_cmpuint (ac_local_store_count_unshown (store, "bob", FALSE, "alice"), ==, 1);
+  g_assert_true (ac_local_store_mark_shown (store, 702, &error));
+  g_assert_cmpuint (ac_local_store_count_unshown (store, "bob", FALSE, "alice"), ==, 0);
+  /* Own 703 is still unshown: opening the window shows it once. */
+  g_assert_true (ac_local_store_is_unshown (store, 703));
+}
+
+/* A version-4 file (no sender column) learns the senders of its unshown
+ * messages when migrated, so that its unread counts leave out one's own. */
+static void
+test_v4_file_learns_senders (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  {
+    g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
+    g_assert_no_error (error);
+    g_autoptr (GPtrArray) page = both_ways ();
+    g_assert_true (ac_local_store_commit_page (store, "bob", FALSE, page, NULL, NULL, &error));
+    g_assert_true (ac_local_store_mark_shown (store, 700, &error));
+  }
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (f->tmp.path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "ALTER TABLE messages DROP COLUMN sender; PRAGMA user_version = 4",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ac_local_store_count_unshown (store, "bob", FALSE, "alice"), ==, 1);
+  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 4);
+}
+
 static void
 test_conversations (Fixture *f, gconstpointer data)
 {
@@ -250,6 +313,8 @@ main (int argc, char **argv)
   ADD ("/local-store/each-id-stored-once", test_each_id_stored_once);
   ADD ("/local-store/messages-roundtrip-in-time-order", test_messages_roundtrip_in_time_order);
   ADD ("/local-store/shown-once", test_shown_once);
+  ADD ("/local-store/unread-leaves-out-own", test_unread_leaves_out_own);
+  ADD ("/local-store/v4-file-learns-senders", test_v4_file_learns_senders);
   ADD ("/local-store/conversations", test_conversations);
   ADD ("/local-store/checkpoints-off-main-thread", test_checkpoints_off_main_thread);
   return g_test_run ();
