@@ -60,44 +60,7 @@ static const char *const migrations[] = {
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == AC_LOCAL_STORE_VERSION);
 
-typedef enum {
-  ST_CONV_UPSERT,
-  ST_CONV_LIST,
-  ST_CURSOR_GET,
-  ST_CURSOR_SET,
-  ST_MSG_INSERT,
-  ST_MSG_LAST,
-  ST_MSG_BEFORE,
-  ST_MSG_COUNT,
-  ST_SHOWN_GET,
-  ST_SHOWN_SET,
-  ST_MSG_UNSHOWN,
-  ST_UNSHOWN_COUNT,
-  ST_SENDERLESS_UNSHOWN,
-  ST_SENDER_SET,
-  ST_TOMBSTONE_BEFORE,
-  ST_TOMBSTONE_ANY_ID,
-  ST_TOMBSTONE_ID,
-  ST_DEL_ID_REMEMBER,
-  ST_DEL_ID_MESSAGE,
-  ST_DEL_BEFORE_REMEMBER,
-  ST_DEL_BEFORE_MESSAGES,
-  ST_DEL_BEFORE_COUNT,
-  ST_DEL_CONV,
-  ST_DEL_CONV_CURSOR,
-  ST_DEL_CONV_MESSAGES,
-  ST_DEL_CONV_MAX_TS,
-  ST_SETTING_GET,
-  ST_SETTING_SET,
-  ST_BEGIN,
-  ST_COMMIT,
-  ST_ROLLBACK,
-  ST_SAVEPOINT,
-  ST_RELEASE,
-  ST_ROLLBACK_TO,
-  N_STATEMENTS
-} StatementId;
-
+/* The deletion statements' text is in ac-local-store-delete.c. */
 static const char *const statement_sql[N_STATEMENTS] = {
   [ST_CONV_UPSERT] =
     "INSERT INTO conversations (conv_id, is_group, name, unread, last_ts) VALUES (?1, ?2, ?3, ?4, ?5) "
@@ -140,18 +103,6 @@ static const char *const statement_sql[N_STATEMENTS] = {
   [ST_SENDERLESS_UNSHOWN] =
     "SELECT server_id, ts, payload FROM messages WHERE shown = 0 AND sender IS NULL",
   [ST_SENDER_SET] = "UPDATE messages SET sender = ?2 WHERE server_id = ?1",
-  [ST_DEL_ID_REMEMBER] = "INSERT OR IGNORE INTO deleted_ids (server_id) VALUES (?1)",
-  [ST_DEL_ID_MESSAGE] = "DELETE FROM messages WHERE server_id = ?1 AND is_group = ?3 AND conv_id = ?2",
-  [ST_DEL_BEFORE_REMEMBER] =
-    "INSERT INTO deleted_before (conv_id, is_group, ts) VALUES (?1, ?2, ?3) "
-    "ON CONFLICT (is_group, conv_id) DO UPDATE SET ts = MAX (ts, ?3)",
-  [ST_DEL_BEFORE_MESSAGES] = "DELETE FROM messages WHERE is_group = ?2 AND conv_id = ?1 AND ts <= ?3",
-  [ST_DEL_BEFORE_COUNT] =
-    "SELECT COUNT(*) FROM messages WHERE is_group = ?2 AND conv_id = ?1 AND ts <= ?3",
-  [ST_DEL_CONV] = "DELETE FROM conversations WHERE is_group = ?2 AND conv_id = ?1",
-  [ST_DEL_CONV_CURSOR] = "DELETE FROM cursors WHERE is_group = ?2 AND conv_id = ?1",
-  [ST_DEL_CONV_MESSAGES] = "DELETE FROM messages WHERE is_group = ?2 AND conv_id = ?1",
-  [ST_DEL_CONV_MAX_TS] = "SELECT MAX (ts) FROM messages WHERE is_group = ?2 AND conv_id = ?1",
   [ST_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
   [ST_SETTING_SET] =
     "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
@@ -163,13 +114,6 @@ static const char *const statement_sql[N_STATEMENTS] = {
   [ST_ROLLBACK_TO] = "ROLLBACK TO page",
 };
 
-struct _AcLocalStore {
-  sqlite3      *db;
-  sqlite3_stmt *stmt[N_STATEMENTS];
-  AcWalCheckpointer *checkpointer; /* NULL: SQLite's own auto-checkpoint */
-  AcStoreWriter *writer;           /* history pages; NULL: committed on this connection */
-};
-
 static gboolean
 fail (AcLocalStore *store, GError **error, const char *what)
 {
@@ -179,12 +123,12 @@ fail (AcLocalStore *store, GError **error, const char *what)
 }
 
 /* A prepared statement, reset and unbound, ready for this use. */
-static sqlite3_stmt *
-stmt (AcLocalStore *store, StatementId id, GError **error)
+sqlite3_stmt *
+ac_local_store_stmt (AcLocalStore *store, StatementId id, const char *sql, GError **error)
 {
   if (store->stmt[id] == NULL
-      && sqlite3_prepare_v3 (store->db, statement_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
-                             &store->stmt[id], NULL) != SQLITE_OK)
+      && sqlite3_prepare_v3 (store->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &store->stmt[id],
+                             NULL) != SQLITE_OK)
     {
       fail (store, error, "prepare");
       return NULL;
@@ -192,6 +136,12 @@ stmt (AcLocalStore *store, StatementId id, GError **error)
   sqlite3_reset (store->stmt[id]);
   sqlite3_clear_bindings (store->stmt[id]);
   return store->stmt[id];
+}
+
+static sqlite3_stmt *
+stmt (AcLocalStore *store, StatementId id, GError **error)
+{
+  return ac_local_store_stmt (store, id, statement_sql[id], error);
 }
 
 static gboolean
@@ -203,6 +153,19 @@ exec_simple (AcLocalStore *store, StatementId id, GError **error)
   int rc = sqlite3_step (s);
   sqlite3_reset (s);
   return rc == SQLITE_DONE ? TRUE : fail (store, error, statement_sql[id]);
+}
+
+/* For ac-local-store-delete.c. */
+gboolean
+ac_local_store_exec (AcLocalStore *store, StatementId id, GError **error)
+{
+  return exec_simple (store, id, error);
+}
+
+gboolean
+ac_local_store_fail (AcLocalStore *store, GError **error, const char *what)
+{
+  return fail (store, error, what);
 }
 
 static GPtrArray *read_messages (AcLocalStore *store, sqlite3_stmt *s, GError **error);
@@ -722,157 +685,6 @@ ac_local_store_mark_shown (AcLocalStore *store, guint64 id, GError **error)
   int rc = sqlite3_step (s);
   sqlite3_reset (s);
   return rc == SQLITE_DONE ? TRUE : fail (store, error, "mark a message shown");
-}
-
-/* ---- remote deletion (R5, R6): only what the server confirmed ---- */
-
-/* Binds ?1 conv_id, ?2 is_group, steps once; *changes gets the rows changed. */
-static gboolean
-exec_conv (AcLocalStore *store, StatementId id, const char *conv_id, gboolean is_group,
-           gint64 ts, guint *changes, GError **error)
-{
-  sqlite3_stmt *s = stmt (store, id, error);
-  if (s == NULL)
-    return FALSE;
-  sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int (s, 2, is_group ? 1 : 0);
-  if (sqlite3_bind_parameter_count (s) >= 3)
-    sqlite3_bind_int64 (s, 3, ts);
-  int rc = sqlite3_step (s);
-  sqlite3_reset (s);
-  if (rc != SQLITE_DONE)
-    return fail (store, error, statement_sql[id]);
-  if (changes != NULL)
-    *changes += (guint) sqlite3_changes (store->db);
-  return TRUE;
-}
-
-gboolean
-ac_local_store_delete_ids (AcLocalStore *store, const char *conv_id, gboolean is_group,
-                           const guint64 *ids, guint n, guint *removed, GError **error)
-{
-  guint count = 0;
-  if (!exec_simple (store, ST_BEGIN, error))
-    return FALSE;
-  for (guint i = 0; i < n; i++)
-    {
-      sqlite3_stmt *s = stmt (store, ST_DEL_ID_REMEMBER, error);
-      if (s == NULL)
-        goto rollback;
-      sqlite3_bind_int64 (s, 1, (sqlite3_int64) ids[i]);
-      int rc = sqlite3_step (s);
-      sqlite3_reset (s);
-      if (rc != SQLITE_DONE)
-        {
-          fail (store, error, "remember a deleted message");
-          goto rollback;
-        }
-      s = stmt (store, ST_DEL_ID_MESSAGE, error);
-      if (s == NULL)
-        goto rollback;
-      sqlite3_bind_int64 (s, 1, (sqlite3_int64) ids[i]);
-      sqlite3_bind_text (s, 2, conv_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int (s, 3, is_group ? 1 : 0);
-      rc = sqlite3_step (s);
-      sqlite3_reset (s);
-      if (rc != SQLITE_DONE)
-        {
-          fail (store, error, "delete a message");
-          goto rollback;
-        }
-      count += (guint) sqlite3_changes (store->db);
-    }
-  if (!exec_simple (store, ST_COMMIT, error))
-    goto rollback;
-  ac_wal_checkpointer_kick (store->checkpointer);
-  if (removed != NULL)
-    *removed = count;
-  return TRUE;
-
-rollback:
-  exec_simple (store, ST_ROLLBACK, NULL);
-  return FALSE;
-}
-
-gboolean
-ac_local_store_delete_before (AcLocalStore *store, const char *conv_id, gboolean is_group,
-                              guint64 ts_ms, guint *removed, GError **error)
-{
-  guint count = 0;
-  gint64 ts = (gint64) MIN (ts_ms, (guint64) G_MAXINT64);
-  if (!exec_simple (store, ST_BEGIN, error))
-    return FALSE;
-  if (!exec_conv (store, ST_DEL_BEFORE_REMEMBER, conv_id, is_group, ts, NULL, error)
-      || !exec_conv (store, ST_DEL_BEFORE_MESSAGES, conv_id, is_group, ts, &count, error)
-      || !exec_simple (store, ST_COMMIT, error))
-    {
-      exec_simple (store, ST_ROLLBACK, NULL);
-      return FALSE;
-    }
-  if (removed != NULL)
-    *removed = count;
-  return TRUE;
-}
-
-guint
-ac_local_store_count_before (AcLocalStore *store, const char *conv_id, gboolean is_group,
-                             guint64 ts_ms)
-{
-  sqlite3_stmt *s = stmt (store, ST_DEL_BEFORE_COUNT, NULL);
-  if (s == NULL)
-    return 0;
-  sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
-  sqlite3_bind_int (s, 2, is_group ? 1 : 0);
-  sqlite3_bind_int64 (s, 3, (gint64) MIN (ts_ms, (guint64) G_MAXINT64));
-  guint n = sqlite3_step (s) == SQLITE_ROW ? (guint) sqlite3_column_int64 (s, 0) : 0;
-  sqlite3_reset (s);
-  return n;
-}
-
-gboolean
-ac_local_store_delete_conversation (AcLocalStore *store, const char *conv_id, gboolean is_group,
-                                    gboolean with_messages, guint *removed, GError **error)
-{
-  guint count = 0;
-  if (!exec_simple (store, ST_BEGIN, error))
-    return FALSE;
-  if (!exec_conv (store, ST_DEL_CONV, conv_id, is_group, 0, NULL, error))
-    goto rollback;
-  if (with_messages)
-    {
-      /* The newest stored time becomes the conversation's tombstone: what the
-       * server deleted for everyone is never stored again, and newer
-       * messages (the conversation coming back) still are. */
-      sqlite3_stmt *s = stmt (store, ST_DEL_CONV_MAX_TS, error);
-      if (s == NULL)
-        goto rollback;
-      sqlite3_bind_text (s, 1, conv_id, -1, SQLITE_STATIC);
-      sqlite3_bind_int (s, 2, is_group ? 1 : 0);
-      int rc = sqlite3_step (s);
-      gboolean have = rc == SQLITE_ROW && sqlite3_column_type (s, 0) != SQLITE_NULL;
-      gint64 newest = have ? sqlite3_column_int64 (s, 0) : 0;
-      sqlite3_reset (s);
-      if (rc != SQLITE_ROW)
-        {
-          fail (store, error, "read the newest message");
-          goto rollback;
-        }
-      if ((have && !exec_conv (store, ST_DEL_BEFORE_REMEMBER, conv_id, is_group, newest, NULL,
-                               error))
-          || !exec_conv (store, ST_DEL_CONV_MESSAGES, conv_id, is_group, 0, &count, error)
-          || !exec_conv (store, ST_DEL_CONV_CURSOR, conv_id, is_group, 0, NULL, error))
-        goto rollback;
-    }
-  if (!exec_simple (store, ST_COMMIT, error))
-    goto rollback;
-  ac_wal_checkpointer_kick (store->checkpointer);
-  if (removed != NULL)
-    *removed = count;
-  return TRUE;
-
-rollback:
-  exec_simple (store, ST_ROLLBACK, NULL);
-  return FALSE;
 }
 
 /* ---- settings ---- */

@@ -8,7 +8,8 @@ G_BEGIN_DECLS
  * versioned with PRAGMA user_version.  Messages are keyed by server id, so an
  * id is stored once ever; "shown" remembers which ones were written into a
  * conversation window, so an id is shown once ever.  All SQL is prepared.
- * This file is the one place that knows the client's schema. */
+ * ac-local-store.c is the one place that knows the client's schema; its
+ * deletions and their tombstones are in ac-local-store-delete.c. */
 typedef struct _AcLocalStore AcLocalStore;
 
 #define AC_LOCAL_STORE_ERROR (ac_local_store_error_quark ())
