@@ -40,48 +40,91 @@ cat >"$profile/prefs.xml" <<'XML'
 </pref></pref>
 XML
 
+# Every wait below is for a condition seen on the display or in the server's
+# log, polled up to a deadline in wall-clock seconds: no fixed sleep stands in
+# for "Pidgin got there" (on a loaded machine it may not have).
+# until_within SECONDS CMD...: CMD succeeds within SECONDS (polled every 0.1 s).
+until_within() {
+  local end=$((SECONDS + $1)); shift
+  until "$@"; do
+    [ "$SECONDS" -lt "$end" ] || return 1
+    sleep 0.1
+  done
+}
+
 # A free display number.
 for n in $(seq 90 140); do [ -e /tmp/.X$n-lock ] || { display=:$n; break; }; done
 Xvfb "$display" -screen 0 1024x700x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 export DISPLAY=$display
-for _ in $(seq 50); do xwininfo -root >/dev/null 2>&1 && break; sleep 0.1; done
+until_within 30 xwininfo -root >/dev/null 2>&1 || { echo "Xvfb did not start on $display"; exit 1; }
 HOME="$work/home" LC_ALL=C.UTF-8 LANGUAGE= pidgin -c "$profile" >"$work/pidgin.log" 2>&1 &
 pidgin_pid=$!
 
-window() { # window TITLE: the id of a viewable window with that title, within 15 s
-  for _ in $(seq 150); do
-    for id in $(xdotool search --name "^$1\$" 2>/dev/null); do
-      xwininfo -id "$id" | grep -q 'Map State: IsViewable' && { echo "$id"; return 0; }
-    done
-    sleep 0.1
+viewable() { xwininfo -id "$1" 2>/dev/null | grep -q 'Map State: IsViewable'; }
+viewable_titled() { # viewable_titled TITLE: prints the id of a viewable window with that title
+  local id
+  for id in $(xdotool search --name "^$1\$" 2>/dev/null); do
+    viewable "$id" && { echo "$id"; return 0; }
   done
+  return 1
+}
+window() { # window TITLE: the id of a viewable window with that title, within 60 s
+  until_within 60 viewable_titled "$1" && return 0
   echo "no viewable window \"$1\"" >&2; import -window root "$out/failed.png"; return 1
 }
+# A popup menu is an override-redirect window of Pidgin's; the 1-line
+# tooltip-sized ones (10 px) are not menus.
+menu_shown() {
+  local id
+  for id in $(xdotool search --onlyvisible --name '^Pidgin$' 2>/dev/null); do
+    xwininfo -id "$id" 2>/dev/null | grep -q 'Override Redirect State: yes' || continue
+    local h
+    h=$(xwininfo -id "$id" 2>/dev/null | sed -n 's/^ *Height: *//p')
+    [ "${h:-0}" -gt 50 ] && return 0
+  done
+  return 1
+}
 blist=$(window "Buddy List")
-# Wait for the buddy (signed in, list filled): its row is under the group row.
-for _ in $(seq 100); do grep -q 'POST /org1/app1/users/alice/messageroaming 200' "$work/server.log" && break; sleep 0.1; done
-sleep 1
+# Signed in and synced: the buddy is in the list (its row under the group row).
+until_within 60 grep -q 'POST /org1/app1/users/alice/messageroaming 200' "$work/server.log" \
+  || { echo "alice's history was never fetched"; cat "$work/server.log"; exit 1; }
 xdotool windowmove "$blist" 0 0
+until_within 10 sh -c "xwininfo -id $blist | grep -qE 'Absolute upper-left X: +0\$'" \
+  || { echo "the buddy list did not move"; exit 1; }
 import -window root "$out/pidgin-buddy-list.png"
 
 # open_from_menu N TITLE PNG: right-click Bobby, the Nth menu item, the dialog TITLE.
-open_from_menu() {
+# Keys go to the menu only once it is up (it grabs the keyboard); sent
+# earlier they would move the list's selection and open a conversation.
+# Until the list has drawn Bobby's row a right-click there opens no menu:
+# click again until one opens.
+right_click_bobby() {
   xdotool mousemove 55 60 click 3
-  sleep 0.5
+  until_within 3 menu_shown || { xdotool key Escape; return 1; }
+}
+open_from_menu() {
+  until_within 60 right_click_bobby || { echo "no menu for Bobby"; import -window root "$out/failed.png"; exit 1; }
   for _ in $(seq "$1"); do xdotool key Down; done
   xdotool key Return
   local id
   id=$(window "$2")
-  xwininfo -id "$id" | grep -q 'Map State: IsViewable'
+  viewable "$id"
   xdotool windowmove "$id" 260 0
-  sleep 0.5
+  until_within 10 sh -c "xwininfo -id $id | grep -qE 'Absolute upper-left X: +260\$'" \
+    || { echo "\"$2\" did not move"; exit 1; }
+  sleep 0.5 # the screenshot only: let GTK paint the moved dialog
   import -window root "$out/$3"
   echo "$2: viewable, $out/$3"
-  # No window manager: focus follows the pointer; Escape is the dialog's Cancel.
+  # No window manager: focus follows the pointer; Escape is the dialog's
+  # Cancel.  It must go: the next right-click needs the list, not the dialog.
   xdotool mousemove 300 20
-  xdotool key Escape 2>/dev/null || true
-  for _ in $(seq 50); do xwininfo -id "$id" 2>/dev/null | grep -q IsViewable || break; sleep 0.1; done
+  local _
+  for _ in 1 2 3; do
+    xdotool key Escape 2>/dev/null || true
+    until_within 10 sh -c "! xwininfo -id $id 2>/dev/null | grep -q IsViewable" && return 0
+  done
+  echo "\"$2\" did not close on Escape"; import -window root "$out/failed.png"; exit 1
 }
 
 # Menu: IM, Add Buddy Pounce, View Log, Show When Offline, Load older messages,
