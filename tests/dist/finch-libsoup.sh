@@ -4,6 +4,8 @@
 #   finch-libsoup.sh SERVER_EXE PLUGIN_SO DEMO_JSON
 # Skipped (77) only when finch or tmux is missing.
 set -euo pipefail
+# start_server, write_profile
+source "$(dirname "${BASH_SOURCE[0]}")/../ui/ui-common.sh"
 server_exe=$1 plugin_so=$2 demo=$3
 command -v finch >/dev/null && command -v tmux >/dev/null || { echo "finch or tmux missing"; exit 77; }
 work=$(mktemp -d -t ac-finch-maps.XXXXXX)
@@ -15,29 +17,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-"$server_exe" --listen 127.0.0.1:0 --db "$work/server.db" --seed "$demo" >"$work/server.out" 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 200); do grep -q 'listening on' "$work/server.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/server.out")
-[ -n "$url" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
-profile="$work/profile"
-mkdir -p "$profile/plugins" "$work/home"
-cp "$plugin_so" "$profile/plugins/"
-cat >"$profile/accounts.xml" <<XML
-<?xml version='1.0' encoding='UTF-8' ?>
-<account version='1.0'>
- <account>
-  <protocol>prpl-agorachat</protocol>
-  <name>alice</name>
-  <password>demo-password</password>
-  <settings>
-   <setting name='app_key' type='string'>org1#app1</setting>
-   <setting name='rest_url' type='string'>$url</setting>
-  </settings>
-  <settings ui='gnt-purple'><setting name='auto-login' type='bool'>1</setting></settings>
- </account>
-</account>
-XML
+start_server "$server_exe" "$demo"
+write_profile "$plugin_so" gnt-purple demo-password
 HOME="$work/home" LC_ALL=C.UTF-8 LANGUAGE= tmux -L "$sock" new-session -d -s finch -x 132 -y 40 \
   "exec finch -c '$profile' 2>'$work/finch.log'"
 pid=$(tmux -L "$sock" list-panes -t finch -F '#{pane_pid}')

@@ -9,6 +9,8 @@
 #   pidgin-xvfb.sh SERVER_EXE PLUGIN_SO LOCALEDIR DEMO_JSON ARTIFACT_DIR en|zh_CN
 # Skipped (77) only when pidgin, Xvfb, xdotool, xwininfo or import is missing.
 set -euo pipefail
+# start_server, write_profile
+source "$(dirname "${BASH_SOURCE[0]}")/../ui/ui-common.sh"
 server_exe=$1 plugin_so=$2 localedir=$3 demo=$4 artifacts=$5 lang=$6
 for tool in pidgin Xvfb xdotool xwininfo import; do
   command -v "$tool" >/dev/null || { echo "$tool missing (scripts/install-deps.sh installs it)"; exit 77; }
@@ -28,30 +30,9 @@ cleanup() {
 trap cleanup EXIT
 mkdir -p "$artifacts"
 
-"$server_exe" --listen 127.0.0.1:0 --db "$work/server.db" --seed "$demo" >"$work/server.out" 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 200); do grep -q 'listening on' "$work/server.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/server.out")
-[ -n "$url" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
+start_server "$server_exe" "$demo"
 
-profile="$work/profile"
-mkdir -p "$profile/plugins" "$work/home"
-cp "$plugin_so" "$profile/plugins/"
-cat >"$profile/accounts.xml" <<XML
-<?xml version='1.0' encoding='UTF-8' ?>
-<account version='1.0'>
- <account>
-  <protocol>prpl-agorachat</protocol>
-  <name>alice</name>
-  <password>demo-password</password>
-  <settings>
-   <setting name='app_key' type='string'>org1#app1</setting>
-   <setting name='rest_url' type='string'>$url</setting>
-  </settings>
-  <settings ui='gtk-gaim'><setting name='auto-login' type='bool'>1</setting></settings>
- </account>
-</account>
-XML
+write_profile "$plugin_so" gtk-gaim demo-password
 # No tray: show the buddy list at once; no spell checker; log conversations
 # (the log is how this test reads what the window holds).
 cat >"$profile/prefs.xml" <<'XML'

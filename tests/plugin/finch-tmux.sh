@@ -5,6 +5,8 @@
 #   finch-tmux.sh SERVER_EXE PLUGIN_SO
 # Skipped (77) only when finch or tmux is missing (scripts/install-deps.sh installs them).
 set -euo pipefail
+# start_server, write_profile
+source "$(dirname "${BASH_SOURCE[0]}")/../ui/ui-common.sh"
 server_exe=$1
 plugin_so=$2
 command -v finch >/dev/null && command -v tmux >/dev/null || { echo "finch or tmux missing"; exit 77; }
@@ -30,30 +32,9 @@ cat >"$work/seed.json" <<'JSON'
   {"from":"carol","to":"alice","type":"chat","age_ms":300000,"body":{"type":"txt","msg":"carol says hi"}},
   {"from":"carol","to":"g1","type":"groupchat","age_ms":200000,"body":{"type":"txt","msg":"tea at four"}}]}
 JSON
-"$server_exe" --listen 127.0.0.1:0 --db "$work/server.db" --seed "$work/seed.json" >"$work/server.out" 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 200); do grep -q 'listening on' "$work/server.out" 2>/dev/null && break; sleep 0.05; done
-url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/server.out")
-[ -n "$url" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
+start_server "$server_exe" "$work/seed.json"
 
-profile="$work/profile"
-mkdir -p "$profile/plugins" "$work/home"
-cp "$plugin_so" "$profile/plugins/"
-cat >"$profile/accounts.xml" <<XML
-<?xml version='1.0' encoding='UTF-8' ?>
-<account version='1.0'>
- <account>
-  <protocol>prpl-agorachat</protocol>
-  <name>alice</name>
-  <password>pw-a</password>
-  <settings>
-   <setting name='app_key' type='string'>org1#app1</setting>
-   <setting name='rest_url' type='string'>$url</setting>
-  </settings>
-  <settings ui='gnt-purple'><setting name='auto-login' type='bool'>1</setting></settings>
- </account>
-</account>
-XML
+write_profile "$plugin_so" gnt-purple pw-a
 
 # gnt reads ~/.gntrc: a private HOME keeps the user's out of the test.
 HOME="$work/home" LC_ALL=C.UTF-8 LANGUAGE= tmux -L "$sock" new-session -d -s finch -x 132 -y 40 \

@@ -1,7 +1,8 @@
 # Shared by the UI tests (sourced): a local server with a seed, and a
 # libpurple profile for alice with the built plugin.
 #   start_server SERVER_EXE SEED_JSON   → $url, $server_pid; logs in $work
-#   write_profile PLUGIN_SO UI_ID       → $profile (accounts.xml auto-login for UI_ID)
+#   write_profile PLUGIN_SO UI_ID [PASSWORD] → $profile (accounts.xml auto-login for UI_ID;
+#                                        alice's password, default pw-a)
 # $work must be set (a temporary directory the caller removes).
 start_server() {
   "$1" --listen 127.0.0.1:0 --db "$work/server.db" --seed "$2" >"$work/server.out" 2>"$work/server.log" &
@@ -21,7 +22,7 @@ write_profile() {
  <account>
   <protocol>prpl-agorachat</protocol>
   <name>alice</name>
-  <password>pw-a</password>
+  <password>${3:-pw-a}</password>
   <settings>
    <setting name='app_key' type='string'>org1#app1</setting>
    <setting name='rest_url' type='string'>$url</setting>
