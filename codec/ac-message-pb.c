@@ -493,6 +493,41 @@ ac_message_from_body (const Easemob__Pb__MessageBody *body, GError **error)
   return g_steal_pointer (&m);
 }
 
+/* Unpacking allocates every submessage, string and bytes field on its own
+ * (dozens of mallocs per message, then as many frees), and what is unpacked
+ * here is dropped as soon as the AcMessage is built: it comes from one block
+ * on the caller's stack instead, and only a message too big for the block
+ * goes to the heap.  Freeing then releases just the heap part. */
+#define ARENA_SIZE 4096
+
+typedef struct {
+  union { max_align_t align; guint8 bytes[ARENA_SIZE]; } block;
+  gsize used;
+} Arena;
+
+static void *
+arena_alloc (void *data, size_t size)
+{
+  Arena *a = data;
+  gsize need = (size + sizeof (max_align_t) - 1) & ~(sizeof (max_align_t) - 1);
+  if (need >= size && need <= ARENA_SIZE - a->used)
+    {
+      void *p = a->block.bytes + a->used;
+      a->used += need;
+      return p;
+    }
+  return g_try_malloc (size); /* protobuf-c fails the unpack on NULL */
+}
+
+static void
+arena_free (void *data, void *ptr)
+{
+  Arena *a = data;
+  guintptr p = (guintptr) ptr, start = (guintptr) a->block.bytes;
+  if (p < start || p >= start + ARENA_SIZE)
+    g_free (ptr);
+}
+
 AcMessage *
 ac_message_from_pb_meta (const Easemob__Pb__Meta *meta, GError **error)
 {
@@ -516,14 +551,17 @@ ac_message_from_pb_meta (const Easemob__Pb__Meta *meta, GError **error)
       g_set_error_literal (error, AC_CODEC_ERROR, AC_CODEC_ERROR_MALFORMED, "CHAT Meta without a payload");
       return NULL;
     }
-  body = easemob__pb__message_body__unpack (NULL, meta->payload.len, meta->payload.data);
+  Arena arena;
+  arena.used = 0;
+  ProtobufCAllocator alloc = { arena_alloc, arena_free, &arena };
+  body = easemob__pb__message_body__unpack (&alloc, meta->payload.len, meta->payload.data);
   if (body == NULL)
     {
       g_set_error_literal (error, AC_CODEC_ERROR, AC_CODEC_ERROR_MALFORMED, "Meta payload is not a MessageBody");
       return NULL;
     }
   m = ac_message_from_body (body, error);
-  ac_pb_message_body_free (body);
+  easemob__pb__message_body__free_unpacked (body, &alloc);
   if (m == NULL)
     return NULL;
 
@@ -554,7 +592,10 @@ ac_message_from_meta (const guint8 *data, gsize len, GError **error)
       g_set_error_literal (error, AC_CODEC_ERROR, AC_CODEC_ERROR_MALFORMED, "empty Meta");
       return NULL;
     }
-  meta = easemob__pb__meta__unpack (NULL, len, data);
+  Arena arena;
+  arena.used = 0;
+  ProtobufCAllocator alloc = { arena_alloc, arena_free, &arena };
+  meta = easemob__pb__meta__unpack (&alloc, len, data);
   if (meta == NULL)
     {
       g_set_error (error, AC_CODEC_ERROR, AC_CODEC_ERROR_MALFORMED,
@@ -562,7 +603,7 @@ ac_message_from_meta (const guint8 *data, gsize len, GError **error)
       return NULL;
     }
   m = ac_message_from_pb_meta (meta, error);
-  ac_pb_meta_free (meta);
+  easemob__pb__meta__free_unpacked (meta, &alloc);
   return m;
 }
 
