@@ -36,22 +36,8 @@ start_server "$server_exe" "$work/seed.json"
 
 write_profile "$plugin_so" gnt-purple pw-a
 
-# gnt reads ~/.gntrc: a private HOME keeps the user's out of the test.
-HOME="$work/home" LC_ALL=C.UTF-8 LANGUAGE= tmux -L "$sock" new-session -d -s finch -x 132 -y 40 \
-  "finch -c '$profile' 2>'$work/finch.log'"
+start_finch
 
-screen() { tmux -L "$sock" capture-pane -p -t finch; }
-wait_for() { # wait_for TEXT...: every TEXT on the screen within 15 s
-  for _ in $(seq 150); do
-    local s ok=1
-    s=$(screen)
-    for t in "$@"; do grep -qF -- "$t" <<<"$s" || ok=0; done
-    [ $ok = 1 ] && return 0
-    sleep 0.1
-  done
-  echo "not on the screen: $*"; echo "---- screen ----"; screen; echo "---- finch log (tail) ----"
-  tail -20 "$work/finch.log"; return 1
-}
 
 # The buddy list: this account's group, the chat by its group name, buddies by nickname.
 wait_for "Agora Chat (alic" "Tea Team" "Bobby" "Carol C"

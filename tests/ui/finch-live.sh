@@ -47,22 +47,8 @@ echo '{"cmd":"echo","on":true,"prefix":"re: "}' >&3
 for _ in $(seq 200); do grep -q '"ev":"ok"' "$work/peer.out" && break; sleep 0.1; done
 grep -q '"ev":"ready"' "$work/peer.out" || { echo "SDK peer did not sign in"; cat "$work/peer.out" "$work/peer.err"; exit 1; }
 
-HOME="$work/home" LC_ALL=C.UTF-8 LANGUAGE= tmux -L "$sock" new-session -d -s finch -x 132 -y 40 \
-  "finch -c '$profile' 2>'$work/finch.log'"
+start_finch
 
-keys() { tmux -L "$sock" send-keys -t finch "$@"; sleep 0.3; }
-screen() { tmux -L "$sock" capture-pane -p -t finch; }
-wait_for() { # wait_for TEXT...: every TEXT on the screen within 15 s
-  for _ in $(seq 150); do
-    local s ok=1
-    s=$(screen)
-    for t in "$@"; do grep -qF -- "$t" <<<"$s" || ok=0; done
-    [ $ok = 1 ] && return 0
-    sleep 0.1
-  done
-  echo "not on the screen: $*"; echo "---- screen ----"; screen; echo "---- finch log (tail) ----"
-  tail -20 "$work/finch.log"; return 1
-}
 
 wait_for "Agora Chat (alic" "Bobby"
 # Wait for the live connection (its PROVISION) before typing.

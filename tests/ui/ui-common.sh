@@ -3,7 +3,9 @@
 #   start_server SERVER_EXE SEED_JSON   → $url, $server_pid; logs in $work
 #   write_profile PLUGIN_SO UI_ID [PASSWORD] → $profile (accounts.xml auto-login for UI_ID;
 #                                        alice's password, default pw-a)
-# $work must be set (a temporary directory the caller removes).
+#   start_finch                         → Finch in tmux session "finch" on socket $sock
+#   keys ARGS…, screen, wait_for TEXT…  → type, read the screen, wait for text (15 s)
+# $work must be set (a temporary directory the caller removes); $sock for Finch.
 start_server() {
   "$1" --listen 127.0.0.1:0 --db "$work/server.db" --seed "$2" >"$work/server.out" 2>"$work/server.log" &
   server_pid=$!
@@ -43,4 +45,24 @@ write_seed() {
   {"from":"bob","to":"alice","type":"chat","age_ms":400000,"body":{"type":"txt","msg":"third of four"}},
   {"from":"bob","to":"alice","type":"chat","age_ms":300000,"body":{"type":"txt","msg":"fourth of four"}}]}
 JSON
+}
+
+# gnt reads ~/.gntrc: a private HOME keeps the user's out of the test.
+start_finch() {
+  HOME="$work/home" LC_ALL=C.UTF-8 LANGUAGE= tmux -L "$sock" new-session -d -s finch -x 132 -y 40 \
+    "finch -c '$profile' 2>'$work/finch.log'"
+}
+
+keys() { tmux -L "$sock" send-keys -t finch "$@"; sleep 0.3; }
+screen() { tmux -L "$sock" capture-pane -p -t finch; }
+wait_for() { # wait_for TEXT...: every TEXT on the screen within 15 s
+  for _ in $(seq 150); do
+    local s ok=1
+    s=$(screen)
+    for t in "$@"; do grep -qF -- "$t" <<<"$s" || ok=0; done
+    [ $ok = 1 ] && return 0
+    sleep 0.1
+  done
+  echo "not on the screen: $*"; echo "---- screen ----"; screen; echo "---- finch log (tail) ----"
+  tail -20 "$work/finch.log"; return 1
 }
