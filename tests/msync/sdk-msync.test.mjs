@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { AgoraApp, PASSWORD, chatQueue, groupQueue, fetchAll, textOf } from '../lib/agora.mjs';
-import { loadSdk, releaseSdk, withTimeout } from '../sdk/sdk-harness.mjs';
+import { loadSdk, newConnection, releaseSdk, waitFor, withTimeout } from '../sdk/sdk-harness.mjs';
 
 let server;
 let app;
@@ -16,23 +16,9 @@ let AC;
 let gid;
 const opened = [];
 
-// One SDK connection per device.  As newConnection() of the harness, plus a
-// device id of our own: the harness's browser stand-ins share one
-// localStorage, so with the SDK's default fixed device id every connection of
-// the process would get the same resource.
+// One SDK connection per device, each with its own device id (resource).
 function device(deviceId) {
-  const { host } = new URL(server.url);
-  const conn = new AC.connection({
-    appKey: 'org1#app1',
-    isHttpDNS: false,
-    https: false,
-    url: `ws://${host}/websocket`,
-    apiUrl: server.url,
-    delivery: false,
-    autoReconnectNumMax: 0,
-    isFixedDeviceId: false,
-    deviceId,
-  });
+  const conn = newConnection(server.url, 'org1#app1', deviceId);
   const events = { text: [], multi: [], errors: [], disconnected: 0 };
   conn.addEventHandler('test', {
     onTextMessage: (m) => events.text.push(m),
@@ -48,14 +34,6 @@ async function login(user, deviceId) {
   const d = device(deviceId);
   await withTimeout(d.conn.open({ user, pwd: PASSWORD }), `open ${user}`);
   return d;
-}
-
-async function waitFor(what, predicate, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const settle = (ms = 600) => new Promise((r) => setTimeout(r, ms));

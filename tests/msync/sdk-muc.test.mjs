@@ -10,28 +10,16 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../lib/server.mjs';
 import { AgoraApp, PASSWORD } from '../lib/agora.mjs';
-import { loadSdk, releaseSdk, withTimeout } from '../sdk/sdk-harness.mjs';
+import { loadSdk, newConnection, releaseSdk, waitFor, withTimeout } from '../sdk/sdk-harness.mjs';
 
 let server;
 let app;
 let AC;
 const opened = [];
 
-// As in sdk-msync.test.mjs: our own device ids, so that every connection of
-// this process gets its own resource.
+// One SDK connection per device, each with its own device id (resource).
 function device(deviceId) {
-  const { host } = new URL(server.url);
-  const conn = new AC.connection({
-    appKey: 'org1#app1',
-    isHttpDNS: false,
-    https: false,
-    url: `ws://${host}/websocket`,
-    apiUrl: server.url,
-    delivery: false,
-    autoReconnectNumMax: 0,
-    isFixedDeviceId: false,
-    deviceId,
-  });
+  const conn = newConnection(server.url, 'org1#app1', deviceId);
   const events = { group: [], text: [] };
   conn.addEventHandler('test', {
     onGroupEvent: (e) => events.group.push(e),
@@ -45,14 +33,6 @@ async function login(user, deviceId) {
   const d = device(deviceId);
   await withTimeout(d.conn.open({ user, pwd: PASSWORD }), `open ${user}`);
   return d;
-}
-
-async function waitFor(what, predicate, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 const settle = (ms = 500) => new Promise((r) => setTimeout(r, ms));

@@ -16,7 +16,7 @@
 //   {"cmd":"quit"}
 // Events also: {"ev":"msg","from","to","text","id","time","chatType"} per text message received.
 import { createInterface } from 'node:readline';
-import { loadSdk, releaseSdk, withTimeout } from '../sdk/sdk-harness.mjs';
+import { loadSdk, newConnection, releaseSdk, withTimeout } from '../sdk/sdk-harness.mjs';
 
 const serverUrl = process.argv[2];
 const AC = loadSdk();
@@ -29,18 +29,7 @@ function emit(ev) {
 }
 
 function connection(device) {
-  const { host } = new URL(serverUrl);
-  const c = new AC.connection({
-    appKey: 'org1#app1',
-    isHttpDNS: false,
-    https: false,
-    url: `ws://${host}/websocket`,
-    apiUrl: serverUrl,
-    delivery: false,
-    autoReconnectNumMax: 0,
-    isFixedDeviceId: false,
-    deviceId: device,
-  });
+  const c = newConnection(serverUrl, 'org1#app1', device);
   c.addEventHandler('peer', {
     onTextMessage: (m) => {
       emit({ ev: 'msg', from: m.from, to: m.to, text: m.msg, id: String(m.id), time: m.time, chatType: m.chatType });

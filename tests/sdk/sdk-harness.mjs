@@ -95,7 +95,7 @@ export function loadSdk() {
 }
 
 /** A connection pointed at the local server, DNS off. */
-export function newConnection(serverUrl, appKey = 'org1#app1') {
+export function newConnection(serverUrl, appKey = 'org1#app1', deviceId = undefined) {
   const AC = loadSdk();
   const { host } = new URL(serverUrl);
   return new AC.connection({
@@ -106,7 +106,20 @@ export function newConnection(serverUrl, appKey = 'org1#app1') {
     apiUrl: serverUrl,
     delivery: false,
     autoReconnectNumMax: 0,
+    // The browser stand-ins share one localStorage: with the SDK's default
+    // fixed device id every connection of the process would get the same
+    // resource, so a test that needs several devices names them.
+    ...(deviceId === undefined ? {} : { isFixedDeviceId: false, deviceId }),
   });
+}
+
+/** Polls predicate every 20 ms until it holds; throws after ms. */
+export async function waitFor(what, predicate, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** What open({user, accessToken}) sets before it opens the socket (see above). */
