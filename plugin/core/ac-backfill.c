@@ -10,6 +10,7 @@ struct _AcBackfill {
   guint         latest_n;
   guint         cap;
   guint         concurrency;
+  guint         queue_depth;
 };
 
 G_DEFINE_FINAL_TYPE (AcBackfill, ac_backfill, G_TYPE_OBJECT)
@@ -48,6 +49,7 @@ ac_backfill_init (AcBackfill *bf)
   bf->latest_n = AC_BACKFILL_DEFAULT_LATEST_N;
   bf->cap = AC_BACKFILL_DEFAULT_CAP;
   bf->concurrency = AC_BACKFILL_DEFAULT_CONCURRENCY;
+  bf->queue_depth = AC_BACKFILL_DEFAULT_QUEUE_DEPTH;
 }
 
 AcBackfill *
@@ -63,6 +65,7 @@ void ac_backfill_set_mode (AcBackfill *bf, AcHistoryMode mode) { bf->mode = mode
 void ac_backfill_set_latest_n (AcBackfill *bf, guint n) { bf->latest_n = MAX (n, 1); }
 void ac_backfill_set_cap (AcBackfill *bf, guint cap) { bf->cap = MAX (cap, 1); }
 void ac_backfill_set_concurrency (AcBackfill *bf, guint n) { bf->concurrency = CLAMP (n, 1, 3); }
+void ac_backfill_set_queue_depth (AcBackfill *bf, guint n) { bf->queue_depth = CLAMP (n, 1, 8); }
 
 static gint
 by_time (gconstpointer a, gconstpointer b)
@@ -75,9 +78,12 @@ by_time (gconstpointer a, gconstpointer b)
 
 /* ---- one conversation's walk ---- */
 
-/* A page ready for the store: its messages (and their Metas as received),
- * and the cursor when it is the walk's last. */
+typedef struct _Walk Walk;
+
+/* A page on its way to the store: its messages (and their Metas as
+ * received), and the cursor when it is the walk's last. */
 typedef struct {
+  Walk        *walk;
   GPtrArray   *msgs;  /* AcMessage*, owned */
   GPtrArray   *metas; /* GBytes*, parallel */
   gboolean     has_cursor;
@@ -92,11 +98,12 @@ page_job_free (PageJob *job)
   g_free (job);
 }
 
-/* A walk fetches page k+1 while page k is being committed on the store's
- * writer thread, but queues a commit only after the previous one of the
- * walk succeeded: the last page (which moves the cursor) is never committed
- * after a failed one, so a failure leaves no gap behind the cursor. */
-typedef struct {
+/* A walk fetches its next page while earlier ones wait for the store's
+ * writer, which commits them in order and, through the walk's chain,
+ * stores none after a failed one: the last page (which moves the cursor)
+ * is never committed after a failed one, so a failure leaves no gap behind
+ * the cursor. */
+struct _Walk {
   GTask       *task;      /* the run, borrowed */
   char        *id;
   gboolean     is_group;
@@ -107,22 +114,21 @@ typedef struct {
   guint64      top_id;    /* newest id of the walk */
   guint64      lowest_id; /* oldest id of the walk */
   gboolean     fetching;  /* a page request in flight */
-  PageJob     *in_commit; /* the page on the store's writer */
-  PageJob     *held;      /* fetched, waits for the commit before it */
+  guint        queued;    /* pages on the store's writer */
+  AcPageChain *chain;
   gboolean     ended;     /* the last page was fetched */
   gboolean     capped;
   gboolean     has_slot;  /* counts in RunState.fetching */
   GError      *error;     /* the first failure; the walk stops */
   GPtrArray   *seen;      /* AcMessage*, stored by this walk: never shown yet */
   GPtrArray   *known;     /* AcMessage*, the walk's messages the store already had */
-} Walk;
+};
 
 static void
 walk_free (Walk *w)
 {
   g_free (w->id);
-  g_clear_pointer (&w->held, page_job_free);
-  g_clear_pointer (&w->in_commit, page_job_free);
+  g_clear_pointer (&w->chain, ac_page_chain_unref);
   g_clear_error (&w->error);
   g_ptr_array_unref (w->seen);
   g_ptr_array_unref (w->known);
@@ -191,7 +197,6 @@ walk_fail (Walk *w, GError *error)
     w->error = error;
   else
     g_error_free (error);
-  g_clear_pointer (&w->held, page_job_free);
 }
 
 /* Gives the walk's slot to the next one once it fetches no more, and ends
@@ -208,8 +213,17 @@ walk_settle (Walk *w)
       st->fetching--;
       start_walks (w->task); /* never ends the run: this walk is still active */
     }
-  if (w->in_commit == NULL && w->held == NULL)
+  if (w->queued == 0)
     walk_done (w->task, w);
+}
+
+/* The next page, unless the walk is over or the store is behind. */
+static void
+walk_continue (Walk *w)
+{
+  AcBackfill *bf = g_task_get_source_object (w->task);
+  if (!w->fetching && !w->ended && w->error == NULL && w->queued < bf->queue_depth)
+    walk_fetch (w);
 }
 
 static void on_page_committed (GObject *source, GAsyncResult *result, gpointer user_data);
@@ -218,20 +232,22 @@ static void
 walk_commit (Walk *w, PageJob *job)
 {
   AcBackfill *bf = g_task_get_source_object (w->task);
-  w->in_commit = job;
+  job->walk = w;
+  w->queued++;
   ac_local_store_commit_page_async (bf->store, w->id, w->is_group, job->msgs, job->metas,
-                                    job->has_cursor ? &job->cursor : NULL,
-                                    g_task_get_cancellable (w->task), on_page_committed, w);
+                                    job->has_cursor ? &job->cursor : NULL, w->chain,
+                                    g_task_get_cancellable (w->task), on_page_committed, job);
 }
 
 static void
 on_page_committed (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  Walk *w = user_data;
+  PageJob *job = user_data;
+  Walk *w = job->walk;
   AcBackfill *bf = g_task_get_source_object (w->task);
-  PageJob *job = g_steal_pointer (&w->in_commit);
   GError *error = NULL;
   g_autoptr (GArray) is_new = ac_local_store_commit_page_finish (bf->store, result, &error);
+  w->queued--;
   if (is_new == NULL)
     {
       page_job_free (job);
@@ -245,16 +261,12 @@ on_page_committed (GObject *source, GAsyncResult *result, gpointer user_data)
                      g_steal_pointer (&job->msgs->pdata[i]));
   page_job_free (job);
   g_signal_emit (bf, signals[SIG_PAGE], 0, w->id, w->is_group, n);
-  /* Cancelled (the account closing): nothing more goes to the store. */
+  /* Cancelled (the account closing): nothing more is fetched; the writer
+   * refuses what is still queued. */
   GError *cancelled = NULL;
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (w->task), &cancelled))
     walk_fail (w, cancelled);
-  if (w->held != NULL && w->error == NULL)
-    {
-      walk_commit (w, g_steal_pointer (&w->held));
-      if (!w->ended)
-        walk_fetch (w);
-    }
+  walk_continue (w);
   walk_settle (w);
 }
 
@@ -320,14 +332,8 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
   w->ended = end;
   if (!end)
     w->next_start = page->next_key;
-  if (w->in_commit != NULL)
-    w->held = job; /* queued when the commit before it is in; fetching waits too */
-  else
-    {
-      walk_commit (w, job);
-      if (!end)
-        walk_fetch (w);
-    }
+  walk_commit (w, job);
+  walk_continue (w);
   walk_settle (w);
 }
 
@@ -400,6 +406,7 @@ ac_backfill_run_async (AcBackfill *bf, GPtrArray *convs, GCancellable *cancellab
         w->is_group = conv->is_group;
         w->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
         w->known = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+        w->chain = ac_page_chain_new ();
         g_queue_push_tail (&st->pending, w);
       }
   start_walks (task);

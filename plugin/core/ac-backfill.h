@@ -10,7 +10,8 @@ G_BEGIN_DECLS
  *  - never synced (no cursor): the latest `latest_n` messages;
  *  - synced before: everything newer than the cursor, up to `cap` (mode
  *    ALL_NEW) or `latest_n` (mode LATEST); "capped" says the limit cut it off.
- * Each page is committed to the store in one transaction; the cursor moves
+ * Each page is committed to the store whole (several pages may share a
+ * transaction); the cursor moves
  * in the transaction of the walk's last page (first sync too), so a restart mid-walk walks
  * again and the store's unique ids drop what it already has.
  * Server ids are taken to grow with time (the walk stops at the first id not
@@ -27,6 +28,7 @@ typedef enum {
 #define AC_BACKFILL_DEFAULT_LATEST_N 20
 #define AC_BACKFILL_DEFAULT_CAP 500
 #define AC_BACKFILL_DEFAULT_CONCURRENCY 3
+#define AC_BACKFILL_DEFAULT_QUEUE_DEPTH 4
 
 /* store is borrowed and must outlive the back-fill. */
 AcBackfill *ac_backfill_new (AcApi *api, AcLocalStore *store);
@@ -34,6 +36,10 @@ void        ac_backfill_set_mode (AcBackfill *bf, AcHistoryMode mode);
 void        ac_backfill_set_latest_n (AcBackfill *bf, guint n);
 void        ac_backfill_set_cap (AcBackfill *bf, guint cap);
 void        ac_backfill_set_concurrency (AcBackfill *bf, guint n); /* clamped to 1..3 */
+/* Pages of one walk that may wait for the store while the walk fetches on
+ * (clamped to 1..8): a walk faster than the store waits beyond it.  1: the
+ * next page is fetched only once the previous one is stored. */
+void        ac_backfill_set_queue_depth (AcBackfill *bf, guint n);
 
 /* Signals:
  *  "conversation-synced" (const char *id, gboolean is_group, GPtrArray *messages, gboolean capped)

@@ -90,6 +90,10 @@ gboolean ac_local_store_store_page (AcLocalStore *store, const char *conv_id, gb
 
 
 /* ac-local-store-writer.c */
+/* Whether a page of chain (may be NULL) may still be stored: FALSE with
+ * *error when the chain failed before or cancellable is cancelled. */
+gboolean       ac_page_chain_admit (AcPageChain *chain, GCancellable *cancellable, GError **error);
+void           ac_page_chain_fail (AcPageChain *chain);
 AcStoreWriter *ac_store_writer_start (const char *path, AcWalCheckpointer *checkpointer,
                                       GError **error);
 /* Commits what was queued, then joins the thread. */
@@ -97,5 +101,5 @@ void           ac_store_writer_stop (AcStoreWriter *writer);
 void           ac_store_writer_commit_page_async (AcStoreWriter *writer, const char *conv_id,
                                                   gboolean is_group, GPtrArray *msgs,
                                                   GPtrArray *metas, const AcSyncCursor *cursor,
-                                                  GCancellable *cancellable,
+                                                  AcPageChain *chain, GCancellable *cancellable,
                                                   GAsyncReadyCallback callback, gpointer user_data);

@@ -537,13 +537,13 @@ ac_local_store_commit_page (AcLocalStore *store, const char *conv_id, gboolean i
 void
 ac_local_store_commit_page_async (AcLocalStore *store, const char *conv_id, gboolean is_group,
                                   GPtrArray *msgs, GPtrArray *metas, const AcSyncCursor *cursor,
-                                  GCancellable *cancellable, GAsyncReadyCallback callback,
-                                  gpointer user_data)
+                                  AcPageChain *chain, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data)
 {
   if (store->writer != NULL)
     {
       ac_store_writer_commit_page_async (store->writer, conv_id, is_group, msgs, metas, cursor,
-                                         cancellable, callback, user_data);
+                                         chain, cancellable, callback, user_data);
       return;
     }
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
@@ -552,9 +552,11 @@ ac_local_store_commit_page_async (AcLocalStore *store, const char *conv_id, gboo
   GArray *is_new = g_array_sized_new (FALSE, TRUE, sizeof (gboolean), n);
   g_array_set_size (is_new, n);
   GError *error = NULL;
-  if (!commit_page_here (store, conv_id, is_group, msgs, metas, cursor, (gboolean *) is_new->data,
-                         &error))
+  if (!ac_page_chain_admit (chain, cancellable, &error)
+      || !commit_page_here (store, conv_id, is_group, msgs, metas, cursor,
+                            (gboolean *) is_new->data, &error))
     {
+      ac_page_chain_fail (chain);
       g_array_unref (is_new);
       g_task_return_error (task, error);
       return;

@@ -48,18 +48,32 @@ gboolean   ac_local_store_commit_page (AcLocalStore *store, const char *conv_id,
                                        GPtrArray *msgs, const AcSyncCursor *cursor,
                                        GPtrArray **inserted, GError **error);
 
+/* The pages of one history walk, committed in the order queued: once one
+ * of them fails (or its cancellable is cancelled), the later ones fail too
+ * without being stored.  So a walk may queue page k+1 before page k is
+ * in, and still no page (nor the cursor the last one moves) is ever stored
+ * behind a missing one.  Thread-safe reference counting. */
+typedef struct _AcPageChain AcPageChain;
+AcPageChain *ac_page_chain_new (void);
+AcPageChain *ac_page_chain_ref (AcPageChain *chain);
+void         ac_page_chain_unref (AcPageChain *chain);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AcPageChain, ac_page_chain_unref)
+
 /* The same as ac_local_store_commit_page, but on the store's writer thread
  * (its own connection), so that SQLite works while the main loop parses the
- * next page; pages queued meanwhile share a transaction, each page still
- * all or nothing.  metas: NULL, or parallel to msgs the packed protobuf Meta
+ * next page.  The writer waits a few milliseconds for more pages and commits
+ * them together (one WAL append for many pages), each page still all or
+ * nothing.  metas: NULL, or parallel to msgs the packed protobuf Meta
  * (GBytes*, NULL entries allowed) as received, stored instead of building
- * JSON.  Both arrays are referenced and must not change until the callback,
- * which runs in the caller's thread-default main context.  The result is a
- * GArray of gboolean, one per message: newly stored.  Without a writer
- * thread the page is committed on the main connection before this returns. */
+ * JSON.  chain: NULL, or the walk this page belongs to (see above).  Both
+ * arrays are referenced and must not change until the callback, which runs
+ * in the caller's thread-default main context.  The result is a GArray of
+ * gboolean, one per message: newly stored.  Without a writer thread the
+ * page is committed on the main connection before this returns. */
 void     ac_local_store_commit_page_async (AcLocalStore *store, const char *conv_id,
                                            gboolean is_group, GPtrArray *msgs, GPtrArray *metas,
-                                           const AcSyncCursor *cursor, GCancellable *cancellable,
+                                           const AcSyncCursor *cursor, AcPageChain *chain,
+                                           GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
 GArray  *ac_local_store_commit_page_finish (AcLocalStore *store, GAsyncResult *result,
                                             GError **error);

@@ -362,6 +362,9 @@ test_interrupted_walk (void)
   AcSyncCursor before, after;
   g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &before, &error));
   bf = ac_backfill_new (api, store);
+  /* Each page stored before the next is fetched, so that the cancel comes
+   * between two pages (a kill can come anywhere; this is the state it leaves). */
+  ac_backfill_set_queue_depth (bf, 1);
   g_autoptr (GCancellable) cancel = g_cancellable_new ();
   g_signal_connect (bf, "page-committed", G_CALLBACK (cancel_on_first_page), cancel);
   Waiter w = { 0 };

@@ -66,15 +66,24 @@ on_committed (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
-commit_async (AcLocalStore *store, Results *r, guint slot, guint64 first, guint n,
-              const AcSyncCursor *cursor)
+commit_in_chain (AcLocalStore *store, const char *conv, AcPageChain *chain,
+                 GCancellable *cancellable, Results *r, guint slot, guint64 first, guint n,
+                 const AcSyncCursor *cursor)
 {
   g_autoptr (GPtrArray) msgs = NULL, metas = NULL;
   page (first, n, &msgs, &metas);
   Call *c = g_new0 (Call, 1);
   c->r = r;
   c->slot = slot;
-  ac_local_store_commit_page_async (store, "bob", FALSE, msgs, metas, cursor, NULL, on_committed, c);
+  ac_local_store_commit_page_async (store, conv, FALSE, msgs, metas, cursor, chain, cancellable,
+                                    on_committed, c);
+}
+
+static void
+commit_async (AcLocalStore *store, Results *r, guint slot, guint64 first, guint n,
+              const AcSyncCursor *cursor)
+{
+  commit_in_chain (store, "bob", NULL, NULL, r, slot, first, n, cursor);
 }
 
 static void
@@ -181,6 +190,41 @@ test_close_drains (Fixture *f, gconstpointer data)
   results_clear (&r);
 }
 
+/* A walk queues its pages without waiting: once one is refused (here:
+ * cancelled), the later pages of its chain are not stored either, not even
+ * the last one with the cursor; another walk's chain is untouched. */
+static void
+test_chain_stops_after_failure (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
+  g_assert_no_error (error);
+  g_autoptr (AcPageChain) walk = ac_page_chain_new ();
+  g_autoptr (AcPageChain) other = ac_page_chain_new ();
+  g_autoptr (GCancellable) cancelled = g_cancellable_new ();
+  g_cancellable_cancel (cancelled);
+  Results r = { 0 };
+  AcSyncCursor cur = { .newest_id = 150, .oldest_id = 1 };
+  commit_in_chain (store, "bob", walk, NULL, &r, 0, 101, 50, NULL);
+  commit_in_chain (store, "bob", walk, cancelled, &r, 1, 51, 50, NULL);
+  commit_in_chain (store, "bob", walk, NULL, &r, 2, 1, 50, &cur);
+  commit_in_chain (store, "carol", other, NULL, &r, 3, 1001, 50, &cur);
+  wait_done (&r, 4);
+  g_assert_no_error (r.error[0]);
+  g_assert_error (r.error[1], G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_error (r.error[2], AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_FAILED);
+  g_assert_no_error (r.error[3]);
+  /* Only the page before the failure is in; the cursor did not move. */
+  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 50);
+  AcSyncCursor got;
+  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &got, &error));
+  g_assert_cmpuint (got.newest_id, ==, 0);
+  g_assert_cmpuint (ac_local_store_count_messages (store, "carol", FALSE), ==, 50);
+  g_assert_true (ac_local_store_get_cursor (store, "carol", FALSE, &got, &error));
+  g_assert_cmpuint (got.newest_id, ==, 150);
+  results_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -189,5 +233,6 @@ main (int argc, char **argv)
   ADD ("/local-store-writer/async-pages", test_async_pages);
   ADD ("/local-store-writer/tombstones", test_tombstones);
   ADD ("/local-store-writer/close-drains", test_close_drains);
+  ADD ("/local-store-writer/chain-stops-after-failure", test_chain_stops_after_failure);
   return g_test_run ();
 }
