@@ -241,7 +241,11 @@ static AcLocalStore *
 connect_file (const char *path, GError **error)
 {
   g_autoptr (AcLocalStore) store = g_new0 (AcLocalStore, 1);
-  if (sqlite3_open_v2 (path, &store->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+  /* NOMUTEX: a connection is only ever used by one thread (the main loop's,
+   * or the writer's), so SQLite's per-call locking is pure cost. */
+  if (sqlite3_open_v2 (path, &store->db,
+                       SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                       NULL) != SQLITE_OK)
     {
       fail (store, error, "open the local store");
       return NULL;
