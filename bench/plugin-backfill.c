@@ -170,6 +170,7 @@ plain_fetch (PlainWalk *w, const char *start)
 }
 
 static double cpu_ms (void);
+static double server_cpu_ms (void);
 
 /* *cpu: the process's CPU time for the walk (the plain client is single-threaded). */
 static double
@@ -197,6 +198,28 @@ status_kb (const char *key)
     return -1;
   const char *p = strstr (text, key);
   return p != NULL ? strtol (p + strlen (key) + 1, NULL, 10) : -1;
+}
+
+/* CPU time of the server process (all its threads, ns precision from
+ * schedstat), when SERVER_PID is set; -1 otherwise. */
+static double
+server_cpu_ms (void)
+{
+  const char *pid = g_getenv ("SERVER_PID");
+  if (pid == NULL)
+    return -1;
+  g_autofree char *dir = g_strdup_printf ("/proc/%s/task", pid);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
+  const char *tid;
+  double ns = 0;
+  while (d != NULL && (tid = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, tid, "schedstat", NULL);
+      g_autofree char *text = NULL;
+      if (g_file_get_contents (path, &text, NULL, NULL))
+        ns += g_ascii_strtod (text, NULL);
+    }
+  return ns / 1e6;
 }
 
 static double
@@ -340,7 +363,9 @@ main (int argc, char **argv)
   guint pages = 0, msgs = 0;
   double plain_cpu = 0;
   plain_run (session, token, &pages, &msgs, &plain_cpu); /* warm-up: the server's caches, like any later reader */
+  double plain_server0 = server_cpu_ms ();
   double plain_ms = plain_run (session, token, &pages, &msgs, &plain_cpu);
+  double plain_server = server_cpu_ms () - plain_server0;
   printf ("plain HTTP client: %u pages, %u messages in %.0f ms, %.0f ms CPU (3 conversations at a time,"
           " JSON parsed)\n", pages, msgs, plain_ms, plain_cpu);
 
@@ -359,6 +384,7 @@ main (int argc, char **argv)
   purple_signal_connect (purple_connections_get_handle (), "signed-on", &h,
                          PURPLE_CALLBACK (on_signed_on), NULL);
   double cpu0 = cpu_ms ();
+  double server0 = server_cpu_ms ();
   gint64 main_cpu0 = thread_cpu_us ();
   perf_control ("enable");
   gint64 t0 = g_get_monotonic_time ();
@@ -371,6 +397,7 @@ main (int argc, char **argv)
   purple_signals_disconnect_by_handle (&h);
   double cpu = cpu_ms () - cpu0;
   double main_cpu = (thread_cpu_us () - main_cpu0) / 1000.0;
+  double server_cpu = server_cpu_ms () - server0;
   g_source_remove (tid);
   long rss1 = status_kb ("VmRSS:");
   long hwm = status_kb ("VmHWM:");
@@ -401,8 +428,13 @@ main (int argc, char **argv)
           " history %.0f ms (main thread CPU %.0f ms)\n", signin_ms,
           (signed_on_cpu - main_cpu0) / 1000.0, wall_ms - signin_ms,
           main_cpu - (signed_on_cpu - main_cpu0) / 1000.0);
+  printf ("    history alone: %.1f x the plain client's time (the plain client neither signs in nor"
+          " lists conversations)\n", (wall_ms - signin_ms) / plain_ms);
   printf ("  CPU time            %8.0f ms   (user+system, whole process: main thread %.0f ms,"
           " other threads %.0f ms)\n", cpu, main_cpu, cpu - main_cpu);
+  if (server0 >= 0)
+    printf ("  server CPU          %8.0f ms   (sign-in and history; %.0f ms for the plain client's pages)\n",
+            server_cpu, plain_server);
   printf ("  peak RSS            %8.1f MB\n", hwm / 1024.0);
   printf ("  RSS growth          %8.1f MB   (target < 30 MB) %s\n", (rss1 - rss0) / 1024.0,
           (rss1 - rss0) < 30 * 1024 ? "ok" : "MISSED");

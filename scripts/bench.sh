@@ -91,7 +91,7 @@ else
 fi
 echo
 echo "== plugin benchmark ($(nproc) cores, $url) =="
-"$BUILD/bench/plugin-backfill" "$url" bench-id bench-secret "${sdk[@]}"
+SERVER_PID=$server_pid "$BUILD/bench/plugin-backfill" "$url" bench-id bench-secret "${sdk[@]}"
 echo "server peak RSS (plugin run): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
 # Which side is the bottleneck: the server's own time (its request log) for
 # each client's 200 history pages: warm-up, plain HTTP, plugin, then the SDK.
