@@ -9,6 +9,7 @@
  * URL is the server root (http://127.0.0.1:PORT); the app is org1#app1. */
 #include "purple-harness.h"
 #include "ac-local-store.h"
+#include "bench-cpu.h"
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -169,7 +170,6 @@ plain_fetch (PlainWalk *w, const char *start)
   g_object_unref (msg);
 }
 
-static double cpu_ms (void);
 static double server_cpu_ms (void);
 
 /* *cpu: the process's CPU time for the walk (the plain client is single-threaded). */
@@ -177,14 +177,14 @@ static double
 plain_run (SoupSession *session, const char *token, guint *pages, guint *messages, double *cpu)
 {
   Plain p = { .session = session, .token = (char *) token, .loop = g_main_loop_new (NULL, FALSE) };
-  double c0 = cpu_ms ();
+  double c0 = bench_process_cpu_ms ();
   gint64 t0 = g_get_monotonic_time ();
   plain_start_next (&p);
   g_main_loop_run (p.loop);
   g_main_loop_unref (p.loop);
   *pages = p.pages;
   *messages = p.messages;
-  *cpu = cpu_ms () - c0;
+  *cpu = bench_process_cpu_ms () - c0;
   return (g_get_monotonic_time () - t0) / 1000.0;
 }
 
@@ -200,35 +200,12 @@ status_kb (const char *key)
   return p != NULL ? strtol (p + strlen (key) + 1, NULL, 10) : -1;
 }
 
-/* CPU time of the server process (all its threads, ns precision from
- * schedstat), when SERVER_PID is set; -1 otherwise. */
+/* CPU time of the server process (all its threads) when SERVER_PID is set; -1 otherwise. */
 static double
 server_cpu_ms (void)
 {
   const char *pid = g_getenv ("SERVER_PID");
-  if (pid == NULL)
-    return -1;
-  g_autofree char *dir = g_strdup_printf ("/proc/%s/task", pid);
-  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
-  const char *tid;
-  double ns = 0;
-  while (d != NULL && (tid = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, tid, "schedstat", NULL);
-      g_autofree char *text = NULL;
-      if (g_file_get_contents (path, &text, NULL, NULL))
-        ns += g_ascii_strtod (text, NULL);
-    }
-  return ns / 1e6;
-}
-
-static double
-cpu_ms (void)
-{
-  struct rusage ru;
-  getrusage (RUSAGE_SELF, &ru);
-  return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0
-         + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0;
+  return pid != NULL ? bench_tasks_cpu_ms (pid, NULL) : -1;
 }
 
 /* The longest time the main loop did not get round to a high-priority 1 ms
@@ -383,7 +360,7 @@ main (int argc, char **argv)
   int h;
   purple_signal_connect (purple_connections_get_handle (), "signed-on", &h,
                          PURPLE_CALLBACK (on_signed_on), NULL);
-  double cpu0 = cpu_ms ();
+  double cpu0 = bench_process_cpu_ms ();
   double server0 = server_cpu_ms ();
   gint64 main_cpu0 = thread_cpu_us ();
   perf_control ("enable");
@@ -395,7 +372,7 @@ main (int argc, char **argv)
   double wall_ms = (t1 - t0) / 1000.0;
   double signin_ms = (signed_on_at - t0) / 1000.0;
   purple_signals_disconnect_by_handle (&h);
-  double cpu = cpu_ms () - cpu0;
+  double cpu = bench_process_cpu_ms () - cpu0;
   double main_cpu = (thread_cpu_us () - main_cpu0) / 1000.0;
   double server_cpu = server_cpu_ms () - server0;
   g_source_remove (tid);

@@ -15,7 +15,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 BUILD=${BUILD:-build}
 [ -d "$BUILD" ] || meson setup "$BUILD"
-meson compile -C "$BUILD" agora-local-server server-bench agorachat plugin-backfill >/dev/null
+meson compile -C "$BUILD" agora-local-server server-bench agorachat plugin-backfill store-writer >/dev/null
 
 # ---- live (MSYNC) ----
 live_bench() {
@@ -93,6 +93,8 @@ echo
 echo "== plugin benchmark ($(nproc) cores, $url) =="
 SERVER_PID=$server_pid "$BUILD/bench/plugin-backfill" "$url" bench-id bench-secret "${sdk[@]}"
 echo "server peak RSS (plugin run): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
+# The store's share alone: the same 10,000 messages through the writer thread, no network.
+"$BUILD/bench/store-writer"
 # Which side is the bottleneck: the server's own time (its request log) for
 # each client's 200 history pages: warm-up, plain HTTP, plugin, then the SDK.
 grep ' /org1/app1/users/reader/messageroaming 200 ' "$work/server2.log" | awk '

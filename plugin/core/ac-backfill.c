@@ -117,6 +117,7 @@ struct _Walk {
   guint        queued;    /* pages on the store's writer */
   AcPageChain *chain;
   gboolean     ended;     /* the last page was fetched */
+  gboolean     recount;   /* at the cap: waits for its pages to be stored to count the new ones */
   gboolean     capped;
   gboolean     has_slot;  /* counts in RunState.fetching */
   GError      *error;     /* the first failure; the walk stops */
@@ -222,8 +223,59 @@ static void
 walk_continue (Walk *w)
 {
   AcBackfill *bf = g_task_get_source_object (w->task);
-  if (!w->fetching && !w->ended && w->error == NULL && w->queued < bf->queue_depth)
+  if (!w->fetching && !w->ended && !w->recount && w->error == NULL && w->queued < bf->queue_depth)
     walk_fetch (w);
+}
+
+static void walk_commit (Walk *w, PageJob *job);
+
+static PageJob *
+page_job_new (void)
+{
+  PageJob *job = g_new0 (PageJob, 1);
+  job->msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+  job->metas = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  return job;
+}
+
+/* The cursor the walk's last page moves (in that page's transaction). */
+static void
+walk_set_end_cursor (Walk *w, PageJob *job)
+{
+  if (w->top_id == 0)
+    return;
+  job->has_cursor = TRUE;
+  job->cursor = w->cursor;
+  job->cursor.newest_id = MAX (w->cursor.newest_id, w->top_id);
+  /* Capped: the skipped middle lies just below this walk, so "older"
+   * (/history) continues from here, through the gap, down. */
+  if (job->cursor.oldest_id == 0 || w->capped)
+    job->cursor.oldest_id = w->lowest_id;
+}
+
+/* The cap of a later sync counts new messages: those received live since
+ * the last sync are stored already and do not count (else a long session
+ * would end the next sign-in's walk among them, with a false "only the
+ * latest were loaded").  Which ones were new the store says when their
+ * pages are in; then the walk goes on, or ends capped with a page that
+ * only moves the cursor. */
+static void
+walk_recount (Walk *w)
+{
+  if (!w->recount || w->queued > 0 || w->error != NULL)
+    return;
+  w->recount = FALSE;
+  if (w->seen->len < w->limit)
+    {
+      w->fetched = w->seen->len;
+      walk_continue (w);
+      return;
+    }
+  w->capped = TRUE;
+  w->ended = TRUE;
+  PageJob *job = page_job_new ();
+  walk_set_end_cursor (w, job);
+  walk_commit (w, job);
 }
 
 static void on_page_committed (GObject *source, GAsyncResult *result, gpointer user_data);
@@ -266,6 +318,7 @@ on_page_committed (GObject *source, GAsyncResult *result, gpointer user_data)
   GError *cancelled = NULL;
   if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (w->task), &cancelled))
     walk_fail (w, cancelled);
+  walk_recount (w);
   walk_continue (w);
   walk_settle (w);
 }
@@ -285,10 +338,10 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
 
+  AcBackfill *bf = g_task_get_source_object (w->task);
   gboolean reached_cursor = FALSE;
-  PageJob *job = g_new0 (PageJob, 1);
-  job->msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
-  job->metas = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  guint64 resume = 0; /* the first message the limit left out */
+  PageJob *job = page_job_new ();
   for (guint i = 0; i < page->messages->len; i++)
     {
       AcMessage *m = page->messages->pdata[i];
@@ -298,8 +351,13 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
           break;
         }
       if (w->fetched >= w->limit)
-        break;
-      if (m->id == 0)
+        {
+          resume = m->id;
+          break;
+        }
+      /* Already taken: a walk resumed after a recount starts at its lowest
+       * message (whether the server's start is inclusive or not). */
+      if (m->id == 0 || (w->lowest_id != 0 && m->id >= w->lowest_id))
         continue;
       g_ptr_array_add (job->msgs, g_steal_pointer (&page->messages->pdata[i]));
       g_ptr_array_add (job->metas, g_bytes_ref (page->metas->pdata[i]));
@@ -308,8 +366,18 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
       w->lowest_id = w->lowest_id == 0 ? m->id : MIN (w->lowest_id, m->id);
     }
   gboolean limit_hit = w->fetched >= w->limit;
-  gboolean end = page->is_last || page->next_key == 0 || reached_cursor || limit_hit
-                 || page->messages->len == 0;
+  gboolean more = !page->is_last && page->next_key != 0 && !reached_cursor
+                  && page->messages->len > 0;
+  /* A later sync "everything new" at its cap: first count what was new. */
+  if (limit_hit && more && w->cursor.newest_id != 0 && bf->mode == AC_HISTORY_ALL_NEW)
+    {
+      w->recount = TRUE;
+      w->next_start = resume != 0 ? w->lowest_id : page->next_key;
+      walk_commit (w, job);
+      walk_settle (w);
+      return;
+    }
+  gboolean end = !more || limit_hit;
 
   /* Only the walk's last page moves the cursor, in that page's transaction:
    * a walk interrupted (process killed) after some pages is walked again from
@@ -318,17 +386,9 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
    * at the interrupted page. */
   /* Only a gap in *new* messages is worth a note; the first sync's limit is
    * the user's choice of how much to load. */
-  w->capped = end && limit_hit && !reached_cursor && !page->is_last && w->cursor.newest_id != 0;
-  if (end && w->top_id != 0)
-    {
-      job->has_cursor = TRUE;
-      job->cursor = w->cursor;
-      job->cursor.newest_id = MAX (w->cursor.newest_id, w->top_id);
-      /* Capped: the skipped middle lies just below this walk, so "older"
-       * (/history) continues from here, through the gap, down. */
-      if (job->cursor.oldest_id == 0 || w->capped)
-        job->cursor.oldest_id = w->lowest_id;
-    }
+  w->capped = end && limit_hit && more && w->cursor.newest_id != 0;
+  if (end)
+    walk_set_end_cursor (w, job);
   w->ended = end;
   if (!end)
     w->next_start = page->next_key;

@@ -325,6 +325,141 @@ test_backfill (void)
   local_server_stop (srv);
 }
 
+/* ---- messages received live since the last sync do not count toward the cap ---- */
+
+/* The n newest messages of alice's conversation with bob on the server,
+ * newest first, as the live connection would have stored them. */
+static GPtrArray *
+newest_on_server (AcApi *api, guint n)
+{
+  Waiter w = { 0 };
+  g_autoptr (GError) error = NULL;
+  ac_api_roaming_async (api, "bob", FALSE, 0, n, FALSE, NULL, got_result, &w);
+  AcRoamingPage *page = ac_api_roaming_finish (api, run_until_done (&w), &error);
+  g_object_unref (w.result);
+  g_assert_no_error (error);
+  GPtrArray *msgs = g_ptr_array_ref (page->messages);
+  ac_roaming_page_free (page);
+  return msgs;
+}
+
+static void
+import_burst (LocalServer *srv, guint n, const char *word, guint age_ms)
+{
+  g_autoptr (GString) more = g_string_new ("{\"messages\":[");
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (more, "%s{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\","
+                            "\"age_ms\":%u,\"body\":{\"type\":\"txt\",\"msg\":\"%s %u\"}}",
+                            i ? "," : "", age_ms - i * 10, word, i);
+  g_string_append (more, "]}");
+  g_autoptr (JsonObject) r = local_server_import (srv, more->str);
+}
+
+/* A signed-in alice with 5 messages from bob, synced once into a fresh store. */
+typedef struct {
+  LocalServer  *srv;
+  AcApi        *api;
+  char         *dir;
+  AcLocalStore *store;
+  GPtrArray    *convs; /* bob's */
+} SyncedOnce;
+
+static void
+synced_once_init (SyncedOnce *f)
+{
+  g_autoptr (GString) seed = seed_with_messages (5, 1000000);
+  g_autoptr (GError) error = NULL;
+  f->srv = local_server_start (seed->str, NULL);
+  f->api = make_api (f->srv, "alice", "pw-a");
+  g_assert_true (sign_in (f->api, &error));
+  f->dir = g_dir_make_tmp ("ac-bf-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "s.db", NULL);
+  f->store = ac_local_store_open (path, &error);
+  g_assert_no_error (error);
+  f->convs = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_conversation_free);
+  g_ptr_array_add (f->convs, ac_conversation_new ("bob", FALSE));
+  g_autoptr (AcBackfill) bf = ac_backfill_new (f->api, f->store);
+  run_backfill (bf, f->convs);
+}
+
+static void
+synced_once_clear (SyncedOnce *f)
+{
+  ac_local_store_close (f->store);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+  g_ptr_array_unref (f->convs);
+  g_object_unref (f->api);
+  local_server_stop (f->srv);
+}
+
+static void
+test_live_not_counted (void)
+{
+  SyncedOnce f = { 0 };
+  synced_once_init (&f);
+  g_autoptr (GError) error = NULL;
+
+  /* A long session: 60 arrive and are stored live (no cursor moves), then
+   * 4 more while signed out.  With the cap at 10 the next sign-in walks past
+   * the 60 it has to the 4 it has not, and says nothing of a cap. */
+  import_burst (f.srv, 60, "live", 90000);
+  g_autoptr (GPtrArray) live = newest_on_server (f.api, 50);
+  g_autoptr (GPtrArray) live_rest = NULL;
+  {
+    Waiter w = { 0 };
+    AcMessage *lowest = live->pdata[live->len - 1];
+    ac_api_roaming_async (f.api, "bob", FALSE, lowest->id, 11, FALSE, NULL, got_result, &w);
+    AcRoamingPage *page = ac_api_roaming_finish (f.api, run_until_done (&w), &error);
+    g_object_unref (w.result);
+    g_assert_no_error (error);
+    live_rest = g_ptr_array_ref (page->messages);
+    ac_roaming_page_free (page);
+  }
+  g_assert_true (ac_local_store_commit_page (f.store, "bob", FALSE, live, NULL, NULL, &error));
+  g_assert_true (ac_local_store_commit_page (f.store, "bob", FALSE, live_rest, NULL, NULL, &error));
+  g_assert_cmpuint (ac_local_store_count_messages (f.store, "bob", FALSE), ==, 5 + 60);
+  import_burst (f.srv, 4, "offline", 80000);
+  g_autoptr (GPtrArray) top = newest_on_server (f.api, 1);
+  guint64 newest = ((AcMessage *) top->pdata[0])->id;
+
+  AcBackfill *bf = ac_backfill_new (f.api, f.store);
+  ac_backfill_set_cap (bf, 10);
+  Synced s = { g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free) };
+  g_signal_connect (bf, "conversation-synced", G_CALLBACK (on_synced), &s);
+  run_backfill (bf, f.convs);
+  g_assert_false (s.capped);
+  g_assert_cmpuint (ac_local_store_count_messages (f.store, "bob", FALSE), ==, 5 + 60 + 4);
+  AcSyncCursor cur;
+  g_assert_true (ac_local_store_get_cursor (f.store, "bob", FALSE, &cur, &error));
+  g_assert_cmpuint (cur.newest_id, ==, newest);
+  /* Reported: everything never shown, the live ones included, once each. */
+  g_assert_cmpuint (s.messages->len, ==, 60 + 4);
+  assert_time_order (s.messages);
+  g_ptr_array_set_size (s.messages, 0);
+
+  /* 30 new while signed out, of which the newest 5 came live: the cap of 10
+   * is reached among the 25 others, and only then is the walk capped. */
+  import_burst (f.srv, 30, "later", 70000);
+  g_autoptr (GPtrArray) five = newest_on_server (f.api, 5);
+  g_assert_true (ac_local_store_commit_page (f.store, "bob", FALSE, five, NULL, NULL, &error));
+  g_object_unref (bf);
+  bf = ac_backfill_new (f.api, f.store);
+  ac_backfill_set_cap (bf, 10);
+  g_signal_connect (bf, "conversation-synced", G_CALLBACK (on_synced), &s);
+  run_backfill (bf, f.convs);
+  g_assert_true (s.capped);
+  g_assert_cmpuint (ac_local_store_count_messages (f.store, "bob", FALSE), ==, 69 + 5 + 10);
+  g_assert_cmpuint (s.messages->len, ==, 5 + 10);
+  g_assert_cmpstr (((AcMessage *) s.messages->pdata[0])->text, ==, "later 15");
+  g_assert_cmpstr (((AcMessage *) s.messages->pdata[14])->text, ==, "later 29");
+
+  g_ptr_array_unref (s.messages);
+  g_object_unref (bf);
+  synced_once_clear (&f);
+}
+
 /* ---- a walk interrupted after its first page, then run again ---- */
 
 static void
@@ -336,61 +471,46 @@ cancel_on_first_page (AcBackfill *bf, const char *id, gboolean is_group, guint n
 static void
 test_interrupted_walk (void)
 {
-  g_autoptr (GString) seed = seed_with_messages (5, 1000000);
-  LocalServer *srv = local_server_start (seed->str, NULL);
-  g_autoptr (AcApi) api = make_api (srv, "alice", "pw-a");
+  SyncedOnce f = { 0 };
+  synced_once_init (&f);
   g_autoptr (GError) error = NULL;
-  g_assert_true (sign_in (api, &error));
-  g_autofree char *dir = g_dir_make_tmp ("ac-bf-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "s.db", NULL);
-  AcLocalStore *store = ac_local_store_open (path, &error);
-  g_autoptr (GPtrArray) convs = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_conversation_free);
-  g_ptr_array_add (convs, ac_conversation_new ("bob", FALSE));
 
   /* Synced once (5 messages), then 120 new arrive: three pages to walk. */
-  AcBackfill *bf = ac_backfill_new (api, store);
-  run_backfill (bf, convs);
-  g_object_unref (bf);
-  g_autoptr (GString) more = g_string_new ("{\"messages\":[");
-  for (guint i = 0; i < 120; i++)
-    g_string_append_printf (more, "%s{\"from\":\"bob\",\"to\":\"alice\",\"type\":\"chat\",\"age_ms\":%u,"
-                            "\"body\":{\"type\":\"txt\",\"msg\":\"late %u\"}}", i ? "," : "", 90000 - i * 10, i);
-  g_string_append (more, "]}");
-  g_autoptr (JsonObject) r = local_server_import (srv, more->str);
+  import_burst (f.srv, 120, "late", 90000);
 
   /* Killed after the first page: that page is stored, the cursor has not moved. */
   AcSyncCursor before, after;
-  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &before, &error));
-  bf = ac_backfill_new (api, store);
+  g_assert_true (ac_local_store_get_cursor (f.store, "bob", FALSE, &before, &error));
+  AcBackfill *bf = ac_backfill_new (f.api, f.store);
   /* Each page stored before the next is fetched, so that the cancel comes
    * between two pages (a kill can come anywhere; this is the state it leaves). */
   ac_backfill_set_queue_depth (bf, 1);
   g_autoptr (GCancellable) cancel = g_cancellable_new ();
   g_signal_connect (bf, "page-committed", G_CALLBACK (cancel_on_first_page), cancel);
   Waiter w = { 0 };
-  ac_backfill_run_async (bf, convs, cancel, got_result, &w);
+  ac_backfill_run_async (bf, f.convs, cancel, got_result, &w);
   g_assert_false (ac_backfill_run_finish (bf, run_until_done (&w), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
   g_clear_object (&w.result);
   g_object_unref (bf);
-  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 5 + 50);
-  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &after, &error));
+  g_assert_cmpuint (ac_local_store_count_messages (f.store, "bob", FALSE), ==, 5 + 50);
+  g_assert_true (ac_local_store_get_cursor (f.store, "bob", FALSE, &after, &error));
   g_assert_cmpuint (after.newest_id, ==, before.newest_id);
 
   /* Meanwhile two of the stored ones were deleted (tombstones). */
-  g_autoptr (GPtrArray) stored = ac_local_store_messages (store, "bob", FALSE, 0, 50, &error);
+  g_autoptr (GPtrArray) stored = ac_local_store_messages (f.store, "bob", FALSE, 0, 50, &error);
   g_assert_no_error (error);
   guint64 gone[2] = { ((AcMessage *) stored->pdata[0])->id, ((AcMessage *) stored->pdata[1])->id };
-  g_assert_true (ac_local_store_delete_ids (store, "bob", FALSE, gone, 2, NULL, &error));
+  g_assert_true (ac_local_store_delete_ids (f.store, "bob", FALSE, gone, 2, NULL, &error));
 
   /* Started again: every message present once, none missing, all reported
    * but the deleted ones, which the walk meets again and must not bring back. */
-  bf = ac_backfill_new (api, store);
+  bf = ac_backfill_new (f.api, f.store);
   Synced s = { g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free) };
   g_signal_connect (bf, "conversation-synced", G_CALLBACK (on_synced), &s);
-  run_backfill (bf, convs);
-  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 5 + 120 - 2);
+  run_backfill (bf, f.convs);
+  g_assert_cmpuint (ac_local_store_count_messages (f.store, "bob", FALSE), ==, 5 + 120 - 2);
   /* The new ones, also those the interrupted walk stored but never reported. */
   g_assert_cmpuint (s.messages->len, ==, 120 - 2);
   for (guint i = 0; i < s.messages->len; i++)
@@ -403,18 +523,12 @@ test_interrupted_walk (void)
   for (guint i = 0; i < s.messages->len; i++)
     g_assert_true (g_hash_table_add (ids, &((AcMessage *) s.messages->pdata[i])->id));
   g_assert_cmpstr (((AcMessage *) s.messages->pdata[s.messages->len - 1])->text, ==, "late 119");
-  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &after, &error));
+  g_assert_true (ac_local_store_get_cursor (f.store, "bob", FALSE, &after, &error));
   g_assert_cmpuint (after.newest_id, ==, ((AcMessage *) s.messages->pdata[s.messages->len - 1])->id);
   g_hash_table_unref (g_steal_pointer (&ids));
   g_ptr_array_unref (s.messages);
   g_object_unref (bf);
-  ac_local_store_close (store);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL), *shm = g_strconcat (path, "-shm", NULL);
-  g_unlink (path);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
-  local_server_stop (srv);
+  synced_once_clear (&f);
 }
 
 /* ---- 401 → exactly one re-sign-in, every waiting request replayed ---- */
@@ -456,6 +570,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core-server/conversations-and-pages", test_conversations_and_pages);
   g_test_add_func ("/core-server/backfill", test_backfill);
   g_test_add_func ("/core-server/interrupted-walk", test_interrupted_walk);
+  g_test_add_func ("/core-server/live-not-counted", test_live_not_counted);
   g_test_add_func ("/core-server/expired-token", test_expired_token);
   return g_test_run ();
 }
