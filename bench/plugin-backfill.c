@@ -200,6 +200,19 @@ status_kb (const char *key)
   return p != NULL ? strtol (p + strlen (key) + 1, NULL, 10) : -1;
 }
 
+/* How long this thread waited, runnable, for a CPU (schedstat's run delay):
+ * the cores were busy with other threads or the server. */
+static double
+thread_run_delay_ms (void)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents ("/proc/thread-self/schedstat", &text, NULL, NULL))
+    return -1;
+  char *end = NULL;
+  g_ascii_strtod (text, &end);
+  return g_ascii_strtod (end, NULL) / 1e6;
+}
+
 /* CPU time of the server process (all its threads) when SERVER_PID is set; -1 otherwise. */
 static double
 server_cpu_ms (void)
@@ -363,6 +376,7 @@ main (int argc, char **argv)
   double cpu0 = bench_process_cpu_ms ();
   double server0 = server_cpu_ms ();
   gint64 main_cpu0 = thread_cpu_us ();
+  double delay0 = thread_run_delay_ms ();
   perf_control ("enable");
   gint64 t0 = g_get_monotonic_time ();
   if (!harness_connect (acc, NULL, NULL))
@@ -374,6 +388,7 @@ main (int argc, char **argv)
   purple_signals_disconnect_by_handle (&h);
   double cpu = bench_process_cpu_ms () - cpu0;
   double main_cpu = (thread_cpu_us () - main_cpu0) / 1000.0;
+  double main_delay = thread_run_delay_ms () - delay0;
   double server_cpu = server_cpu_ms () - server0;
   g_source_remove (tid);
   long rss1 = status_kb ("VmRSS:");
@@ -409,6 +424,7 @@ main (int argc, char **argv)
           " lists conversations)\n", (wall_ms - signin_ms) / plain_ms);
   printf ("  CPU time            %8.0f ms   (user+system, whole process: main thread %.0f ms,"
           " other threads %.0f ms)\n", cpu, main_cpu, cpu - main_cpu);
+  printf ("    the main thread waited %.0f ms for a free core (runnable, not running)\n", main_delay);
   if (server0 >= 0)
     printf ("  server CPU          %8.0f ms   (sign-in and history; %.0f ms for the plain client's pages)\n",
             server_cpu, plain_server);

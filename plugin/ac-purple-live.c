@@ -217,8 +217,11 @@ on_catchup_list (GObject *source, GAsyncResult *result, gpointer data)
     }
   else
     {
-      for (guint i = 0; i < convs->len; i++)
-        ac_local_store_save_conversation (acc->store, convs->pdata[i], NULL);
+      if (!ac_local_store_save_conversations (acc->store, convs, &error))
+        {
+          purple_debug_warning ("agorachat", "catch-up list: %s\n", error->message);
+          g_clear_error (&error);
+        }
       ac_purple_blist_update (acc, convs);
     }
   ac_backfill_run_async (acc->catchup, convs, acc->cancellable, on_catchup_done, acc);

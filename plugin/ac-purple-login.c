@@ -233,12 +233,9 @@ on_conversations (GObject *source, GAsyncResult *result, gpointer user_data)
   if (legacy)
     purple_debug_info ("agorachat", "server has no paged conversation list; used the legacy one "
                        "(%u conversations)\n", convs->len);
-  for (guint i = 0; i < convs->len; i++)
-    {
-      g_autoptr (GError) serr = NULL;
-      if (!ac_local_store_save_conversation (acc->store, convs->pdata[i], &serr))
-        purple_debug_warning ("agorachat", "%s\n", serr->message);
-    }
+  g_autoptr (GError) serr = NULL;
+  if (!ac_local_store_save_conversations (acc->store, convs, &serr))
+    purple_debug_warning ("agorachat", "%s\n", serr->message);
   ac_purple_blist_update (acc, convs);
   purple_connection_set_state (acc->gc, PURPLE_CONNECTED);
   fetch_names (acc, convs);
@@ -265,13 +262,16 @@ static void
 on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GError) error = NULL;
+  AcAccount *acc = user_data;
   if (!ac_api_sign_in_finish (AC_API (source), result, &error))
     {
-      if (!cancelled (error))
-        fail (user_data, error);
+      if (!cancelled (error) && acc->store != NULL)
+        fail (acc, error);
       return;
     }
-  fetch_conversations (user_data);
+  if (acc->store == NULL)
+    return; /* the store could not be opened: that error is already shown */
+  fetch_conversations (acc);
 }
 
 static void
@@ -366,6 +366,24 @@ ac_purple_login (PurpleAccount *account)
     }
   ac_api_set_password (acc->api, purple_connection_get_password (gc));
 
+  const char *rest = nonempty (purple_account_get_string (account, AC_OPT_REST_URL, ""));
+  acc->ws_url = g_strdup (nonempty (purple_account_get_string (account, AC_OPT_WS_URL, "")));
+  if (rest != NULL)
+    {
+      ac_api_set_rest_url (acc->api, rest);
+      sign_in (acc);
+    }
+  else
+    {
+      purple_connection_update_progress (gc, _("Discovering servers"), 1, LOGIN_STEPS);
+      const char *discovery = nonempty (purple_account_get_string (account, AC_OPT_DISCOVERY_URL,
+                                                                   AC_DEFAULT_DISCOVERY_URL));
+      ac_api_discover_async (acc->api, discovery != NULL ? discovery : AC_DEFAULT_DISCOVERY_URL,
+                             acc->cancellable, on_discovered, acc);
+    }
+
+  /* The store opens (a new profile's schema is created) while the first
+   * request is on its way; nothing reads it before that request answers. */
   g_autofree char *path = store_path_for (account, &error);
   acc->store = path != NULL ? ac_local_store_open (path, &error) : NULL;
   if (acc->store == NULL)
@@ -382,20 +400,6 @@ ac_purple_login (PurpleAccount *account)
                        purple_account_get_int (account, AC_OPT_HISTORY_CAP, AC_BACKFILL_DEFAULT_CAP));
   g_signal_connect (acc->backfill, "conversation-synced", G_CALLBACK (on_synced), acc);
   g_signal_connect (acc->backfill, "conversation-failed", G_CALLBACK (on_sync_failed), acc);
-
-  const char *rest = nonempty (purple_account_get_string (account, AC_OPT_REST_URL, ""));
-  acc->ws_url = g_strdup (nonempty (purple_account_get_string (account, AC_OPT_WS_URL, "")));
-  if (rest != NULL)
-    {
-      ac_api_set_rest_url (acc->api, rest);
-      sign_in (acc);
-      return;
-    }
-  purple_connection_update_progress (gc, _("Discovering servers"), 1, LOGIN_STEPS);
-  const char *discovery = nonempty (purple_account_get_string (account, AC_OPT_DISCOVERY_URL,
-                                                               AC_DEFAULT_DISCOVERY_URL));
-  ac_api_discover_async (acc->api, discovery != NULL ? discovery : AC_DEFAULT_DISCOVERY_URL,
-                         acc->cancellable, on_discovered, acc);
 }
 
 void

@@ -219,22 +219,22 @@ migrate (AcLocalStore *store, GError **error)
                    version, AC_LOCAL_STORE_VERSION);
       return FALSE;
     }
-  for (; version < AC_LOCAL_STORE_VERSION; version++)
-    {
-      /* Constant SQL only: the version number is formatted from our own int. */
-      g_autofree char *sql = g_strdup_printf ("BEGIN IMMEDIATE; %s", migrations[version]);
-      g_autofree char *done = g_strdup_printf ("PRAGMA user_version = %d; COMMIT;", version + 1);
-      if (sqlite3_exec (store->db, sql, NULL, NULL, NULL) != SQLITE_OK
-          || (version + 1 == 5 && !fill_senders (store, error))
-          || sqlite3_exec (store->db, done, NULL, NULL, NULL) != SQLITE_OK)
-        {
-          if (error == NULL || *error == NULL)
-            fail (store, error, "migrate the local store");
-          sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-          return FALSE;
-        }
-    }
-  return TRUE;
+  if (version == AC_LOCAL_STORE_VERSION)
+    return TRUE;
+  /* All steps in one transaction: a new profile's schema is one commit, and
+   * an upgrade either completes or leaves the file as it was. */
+  gboolean ok = sqlite3_exec (store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+  for (; ok && version < AC_LOCAL_STORE_VERSION; version++)
+    ok = sqlite3_exec (store->db, migrations[version], NULL, NULL, NULL) == SQLITE_OK
+         && (version + 1 != 5 || fill_senders (store, error));
+  /* Constant SQL only: the version number is formatted from our own int. */
+  g_autofree char *done = g_strdup_printf ("PRAGMA user_version = %d; COMMIT;", AC_LOCAL_STORE_VERSION);
+  if (ok && sqlite3_exec (store->db, done, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  if (error == NULL || *error == NULL)
+    fail (store, error, "migrate the local store");
+  sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
 }
 
 static AcLocalStore *
@@ -332,6 +332,23 @@ ac_local_store_save_conversation (AcLocalStore *store, const AcConversation *con
   int rc = sqlite3_step (s);
   sqlite3_reset (s);
   return rc == SQLITE_DONE ? TRUE : fail (store, error, "save a conversation");
+}
+
+gboolean
+ac_local_store_save_conversations (AcLocalStore *store, GPtrArray *convs, GError **error)
+{
+  if (!ac_local_store_begin (store, error))
+    return FALSE;
+  for (guint i = 0; i < convs->len; i++)
+    if (!ac_local_store_save_conversation (store, convs->pdata[i], error))
+      {
+        ac_local_store_rollback (store);
+        return FALSE;
+      }
+  if (ac_local_store_commit (store, error))
+    return TRUE;
+  ac_local_store_rollback (store);
+  return FALSE;
 }
 
 GPtrArray *

@@ -28,6 +28,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AcLocalStore, ac_local_store_close)
 /* Insert or update (id, is_group); a NULL name keeps the stored one. */
 gboolean   ac_local_store_save_conversation (AcLocalStore *store, const AcConversation *conv,
                                              GError **error);
+/* The same for every AcConversation* of convs, in one transaction (all or none). */
+gboolean   ac_local_store_save_conversations (AcLocalStore *store, GPtrArray *convs,
+                                              GError **error);
 /* AcConversation*, most recent activity first (last has only timestamp set). */
 GPtrArray *ac_local_store_list_conversations (AcLocalStore *store, GError **error);
 

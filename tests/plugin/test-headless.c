@@ -4,6 +4,8 @@
 #include "local-server.h"
 #include "purple-harness.h"
 
+#include <glib/gstdio.h>
+
 #define N_PEERS 25
 
 static GString *
@@ -261,6 +263,17 @@ test_errors (void)
   PurpleAccount *badkey = harness_account ("bob", "pw-b", local_server_url (srv));
   purple_account_set_string (badkey, "app_key", "org1app1");
   expect_error (badkey, PURPLE_CONNECTION_ERROR_INVALID_SETTINGS, "org#app");
+
+  /* A store that cannot be opened (a directory where the file goes): its
+   * error, while the sign-in request it overlaps answers, and no crash. */
+  g_autofree char *store_dir = g_build_filename (purple_user_dir (), "agorachat",
+                                                 purple_escape_filename ("carol@org1#app1"), NULL);
+  g_autofree char *store_path = g_strconcat (store_dir, ".db", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (store_path, 0700), ==, 0);
+  PurpleAccount *nostore = harness_account ("carol", "pw-c", local_server_url (srv));
+  expect_error (nostore, PURPLE_CONNECTION_ERROR_OTHER_ERROR, "local message store");
+  g_assert_cmpint (g_rmdir (store_path), ==, 0);
+  purple_accounts_delete (nostore);
 
   g_autofree char *url = g_strdup (local_server_url (srv));
   local_server_stop (srv);
