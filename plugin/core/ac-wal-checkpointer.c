@@ -2,7 +2,8 @@
 
 #include <sqlite3.h>
 
-#define MIN_INTERVAL_US (250 * G_TIME_SPAN_MILLISECOND)
+#define QUIET_US (250 * G_TIME_SPAN_MILLISECOND)
+#define MAX_DELAY_US (2 * G_TIME_SPAN_SECOND)
 #define IDLE_INTERVAL_US (5 * G_TIME_SPAN_SECOND)
 
 struct _AcWalCheckpointer {
@@ -38,12 +39,24 @@ run (gpointer data)
       while (!cp->kicked && !cp->stopping)
         if (!g_cond_wait_until (&cp->cond, &cp->lock, deadline))
           break;
+      /* A burst of commits (a back-fill) is checkpointed once it pauses, or
+       * every MAX_DELAY_US while it lasts: copying pages into the database
+       * that the next commit rewrites is wasted work, done on the CPU the
+       * back-fill needs. */
+      gint64 latest = g_get_monotonic_time () + MAX_DELAY_US;
+      while (cp->kicked && !cp->stopping && g_get_monotonic_time () < latest)
+        {
+          cp->kicked = FALSE;
+          gint64 until = MIN (g_get_monotonic_time () + QUIET_US, latest);
+          while (!cp->kicked && !cp->stopping)
+            if (!g_cond_wait_until (&cp->cond, &cp->lock, until))
+              break;
+        }
       if (cp->stopping)
         break;
       cp->kicked = FALSE;
       g_mutex_unlock (&cp->lock);
       checkpoint (cp);
-      g_usleep (MIN_INTERVAL_US); /* coalesce a burst of kicks into one checkpoint */
       g_mutex_lock (&cp->lock);
     }
   g_mutex_unlock (&cp->lock);

@@ -7,7 +7,8 @@ G_BEGIN_DECLS
  * synchronous=NORMAL calls fsync) off the main thread: the owner turns
  * auto-checkpointing off on its connection, and this worker checkpoints
  * PASSIVE (never waiting for, nor blocking, the writer) on its own connection,
- * at most every 250 ms after a kick, and every few seconds anyway.  On a busy
+ * once kicks pause for 250 ms (at least every 2 s while they go on), and every
+ * few seconds anyway.  On a busy
  * disk one fsync takes tens of milliseconds: in the main loop that is a frozen
  * window. */
 typedef struct _AcWalCheckpointer AcWalCheckpointer;
