@@ -240,7 +240,8 @@ on_connected (AcMsync *ms, gboolean reconnected, gpointer data)
    * (e.g. the server restarted) comes through roaming; the store drops
    * what we already have. */
   if (reconnected)
-    ac_api_list_conversations_async (acc->api, 20, acc->cancellable, on_catchup_list, acc);
+    ac_api_list_conversations_async (acc->api, 20, NULL, NULL, acc->cancellable, on_catchup_list,
+                                     acc);
 }
 
 static void

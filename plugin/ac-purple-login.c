@@ -1,5 +1,7 @@
-/* Connection lifecycle: settings → (discovery) → sign-in → conversation list
- * → buddy list → back-fill, with progress and errors mapped for libpurple. */
+/* Connection lifecycle: settings → (discovery) → sign-in → conversation list,
+ * each page of it into the store and the buddy list and its history walks
+ * started while the next page is asked for → connected; with progress and
+ * errors mapped for libpurple. */
 #include "ac-purple.h"
 #include "ac-client-error.h"
 
@@ -160,11 +162,6 @@ on_backfill_done (GObject *source, GAsyncResult *result, gpointer user_data)
   purple_signal_emit (ac_purple_plugin (), "agorachat-backfill-done", acc->gc);
 }
 
-static void
-start_backfill (AcAccount *acc, GPtrArray *convs)
-{
-  ac_backfill_run_async (acc->backfill, convs, acc->cancellable, on_backfill_done, acc);
-}
 
 /* ---- names ---- */
 
@@ -215,6 +212,19 @@ fetch_names (AcAccount *acc, GPtrArray *convs)
 
 /* ---- conversation list ---- */
 
+/* Each page of the server's list as it comes: stored, in the buddy list,
+ * and its history walks start while the next page is asked for. */
+static void
+on_conversations_page (GPtrArray *convs, gpointer user_data)
+{
+  AcAccount *acc = user_data;
+  g_autoptr (GError) serr = NULL;
+  if (!ac_local_store_save_conversations (acc->store, convs, &serr))
+    purple_debug_warning ("agorachat", "%s\n", serr->message);
+  ac_purple_blist_update (acc, convs);
+  ac_backfill_run_add (acc->backfill, convs);
+}
+
 static void
 on_conversations (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -225,6 +235,8 @@ on_conversations (GObject *source, GAsyncResult *result, gpointer user_data)
   if (convs == NULL && cancelled (error))
     return;
   AcAccount *acc = user_data;
+  /* The list is complete (or failed): the back-fill ends with its walks. */
+  ac_backfill_run_close (acc->backfill);
   if (convs == NULL)
     {
       fail (acc, error);
@@ -233,13 +245,8 @@ on_conversations (GObject *source, GAsyncResult *result, gpointer user_data)
   if (legacy)
     purple_debug_info ("agorachat", "server has no paged conversation list; used the legacy one "
                        "(%u conversations)\n", convs->len);
-  g_autoptr (GError) serr = NULL;
-  if (!ac_local_store_save_conversations (acc->store, convs, &serr))
-    purple_debug_warning ("agorachat", "%s\n", serr->message);
-  ac_purple_blist_update (acc, convs);
   purple_connection_set_state (acc->gc, PURPLE_CONNECTED);
   fetch_names (acc, convs);
-  start_backfill (acc, convs);
   g_autoptr (GProxyResolver) resolver = proxy_resolver_for (acc->account);
   ac_purple_live_start (acc, resolver);
 }
@@ -253,7 +260,9 @@ fetch_conversations (AcAccount *acc)
   g_autoptr (GPtrArray) local = ac_local_store_list_conversations (acc->store, &error);
   if (local != NULL && local->len > 0)
     ac_purple_blist_update (acc, local);
-  ac_api_list_conversations_async (acc->api, 20, acc->cancellable, on_conversations, acc);
+  ac_backfill_run_open_async (acc->backfill, acc->cancellable, on_backfill_done, acc);
+  ac_api_list_conversations_async (acc->api, 20, on_conversations_page, acc, acc->cancellable,
+                                   on_conversations, acc);
 }
 
 /* ---- sign-in ---- */
@@ -307,7 +316,10 @@ account_free (AcAccount *acc)
   g_cancellable_cancel (acc->cancellable);
   ac_purple_live_stop (acc);
   if (acc->backfill != NULL)
-    g_signal_handlers_disconnect_by_data (acc->backfill, acc);
+    {
+      g_signal_handlers_disconnect_by_data (acc->backfill, acc);
+      ac_backfill_run_close (acc->backfill); /* its walks are cancelled: it ends at once */
+    }
   if (acc->http != NULL)
     ac_http_cancel_all (acc->http);
   g_clear_object (&acc->backfill);

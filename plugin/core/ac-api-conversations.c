@@ -13,6 +13,8 @@ typedef struct {
   gboolean    legacy;
   GPtrArray  *convs;  /* AcConversation* */
   GHashTable *seen;   /* "u:<id>" / "g:<id>" */
+  AcConversationsPageFunc page_func;
+  gpointer    page_data;
 } ListState;
 
 static void
@@ -99,6 +101,18 @@ take_page (ListState *st, JsonObject *reply, GError **error)
 
 static void fetch_page (GTask *task);
 
+/* The conversations a page added (the last `added` of st->convs) to page_func. */
+static void
+report_page (ListState *st, guint added)
+{
+  if (st->page_func == NULL || added == 0)
+    return;
+  g_autoptr (GPtrArray) page = g_ptr_array_new ();
+  for (guint i = st->convs->len - added; i < st->convs->len; i++)
+    g_ptr_array_add (page, st->convs->pdata[i]);
+  st->page_func (page, st->page_data);
+}
+
 static void
 on_legacy (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -111,6 +125,7 @@ on_legacy (GObject *source, GAsyncResult *result, gpointer user_data)
       g_task_return_error (task, error);
       return;
     }
+  report_page (st, st->convs->len);
   g_task_return_pointer (task, g_ptr_array_ref (st->convs), (GDestroyNotify) g_ptr_array_unref);
 }
 
@@ -150,6 +165,7 @@ on_page (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (task);
       return;
     }
+  guint before = st->convs->len;
   guint n = take_page (st, reply, &error);
   if (error != NULL)
     {
@@ -157,14 +173,17 @@ on_page (GObject *source, GAsyncResult *result, gpointer user_data)
       g_object_unref (task);
       return;
     }
+  guint added = st->convs->len - before;
   if (n < st->page_size || st->page >= MAX_PAGES)
     {
+      report_page (st, added);
       g_task_return_pointer (task, g_ptr_array_ref (st->convs), (GDestroyNotify) g_ptr_array_unref);
       g_object_unref (task);
       return;
     }
   st->page++;
   fetch_page (task);
+  report_page (st, added);
 }
 
 static void
@@ -180,7 +199,8 @@ fetch_page (GTask *task)
 }
 
 void
-ac_api_list_conversations_async (AcApi *api, guint page_size, GCancellable *cancellable,
+ac_api_list_conversations_async (AcApi *api, guint page_size, AcConversationsPageFunc page_func,
+                                 gpointer page_data, GCancellable *cancellable,
                                  GAsyncReadyCallback callback, gpointer user_data)
 {
   GTask *task = g_task_new (api, cancellable, callback, user_data);
@@ -191,6 +211,8 @@ ac_api_list_conversations_async (AcApi *api, guint page_size, GCancellable *canc
   st->page = 1;
   st->convs = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_conversation_free);
   st->seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  st->page_func = page_func;
+  st->page_data = page_data;
   g_task_set_task_data (task, st, (GDestroyNotify) list_state_free);
   fetch_page (task);
 }

@@ -42,10 +42,17 @@ void     ac_api_sign_in_async (AcApi *api, GCancellable *cancellable,
                                GAsyncReadyCallback callback, gpointer user_data);
 gboolean ac_api_sign_in_finish (AcApi *api, GAsyncResult *result, GError **error);
 
+/* Called with each page's conversations (AcConversation*, borrowed, not seen
+ * on an earlier page) as soon as the page is in, while the next is asked for. */
+typedef void (*AcConversationsPageFunc) (GPtrArray *convs, gpointer user_data);
+
 /* The paged list (users/{u}/user_channels/page) to its end; when the server
  * does not have it, the legacy list (users/{u}/user_channels).  Result:
- * AcConversation*, in server order; *used_legacy tells which answered. */
-void       ac_api_list_conversations_async (AcApi *api, guint page_size, GCancellable *cancellable,
+ * AcConversation*, in server order; *used_legacy tells which answered.
+ * page_func (may be NULL) sees the list page by page before the result. */
+void       ac_api_list_conversations_async (AcApi *api, guint page_size,
+                                            AcConversationsPageFunc page_func, gpointer page_data,
+                                            GCancellable *cancellable,
                                             GAsyncReadyCallback callback, gpointer user_data);
 GPtrArray *ac_api_list_conversations_finish (AcApi *api, GAsyncResult *result,
                                              gboolean *used_legacy, GError **error);

@@ -11,6 +11,7 @@ struct _AcBackfill {
   guint         cap;
   guint         concurrency;
   guint         queue_depth;
+  GTask        *open_run;   /* the run conversations may still be added to (borrowed) */
 };
 
 G_DEFINE_FINAL_TYPE (AcBackfill, ac_backfill, G_TYPE_OBJECT)
@@ -141,9 +142,10 @@ walk_free (Walk *w)
  * first request then overlaps the store's commit instead of waiting for it
  * (requests in flight stay within the limit). */
 typedef struct {
-  GQueue  pending;  /* Walk* */
-  guint   fetching; /* walks holding a slot */
-  guint   active;   /* walks started and not done */
+  GQueue   pending;  /* Walk* */
+  guint    fetching; /* walks holding a slot */
+  guint    active;   /* walks started and not done */
+  gboolean open;     /* more conversations may come (ac_backfill_run_add) */
 } RunState;
 
 static void
@@ -440,12 +442,63 @@ start_walks (GTask *task)
       w->task = task;
       walk_fetch (w);
     }
-  if (st->active == 0 && g_queue_is_empty (&st->pending))
+  if (st->active == 0 && g_queue_is_empty (&st->pending) && !st->open)
     {
       if (!g_task_return_error_if_cancelled (task))
         g_task_return_boolean (task, TRUE);
       g_object_unref (task);
     }
+}
+
+static void
+queue_walks (AcBackfill *bf, RunState *st, GPtrArray *convs)
+{
+  if (bf->mode == AC_HISTORY_NONE)
+    return;
+  for (guint i = 0; convs != NULL && i < convs->len; i++)
+    {
+      const AcConversation *conv = convs->pdata[i];
+      Walk *w = g_new0 (Walk, 1);
+      w->id = g_strdup (conv->id);
+      w->is_group = conv->is_group;
+      w->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+      w->known = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+      w->chain = ac_page_chain_new ();
+      g_queue_push_tail (&st->pending, w);
+    }
+}
+
+void
+ac_backfill_run_open_async (AcBackfill *bf, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_return_if_fail (bf->open_run == NULL);
+  GTask *task = g_task_new (bf, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ac_backfill_run_async);
+  RunState *st = g_new0 (RunState, 1);
+  g_queue_init (&st->pending);
+  st->open = TRUE;
+  g_task_set_task_data (task, st, (GDestroyNotify) run_state_free);
+  bf->open_run = task;
+}
+
+void
+ac_backfill_run_add (AcBackfill *bf, GPtrArray *convs)
+{
+  g_return_if_fail (bf->open_run != NULL);
+  queue_walks (bf, g_task_get_task_data (bf->open_run), convs);
+  start_walks (bf->open_run);
+}
+
+void
+ac_backfill_run_close (AcBackfill *bf)
+{
+  GTask *task = g_steal_pointer (&bf->open_run);
+  if (task == NULL)
+    return;
+  RunState *st = g_task_get_task_data (task);
+  st->open = FALSE;
+  start_walks (task); /* may finish the run */
 }
 
 void
@@ -457,18 +510,7 @@ ac_backfill_run_async (AcBackfill *bf, GPtrArray *convs, GCancellable *cancellab
   RunState *st = g_new0 (RunState, 1);
   g_queue_init (&st->pending);
   g_task_set_task_data (task, st, (GDestroyNotify) run_state_free);
-  if (bf->mode != AC_HISTORY_NONE)
-    for (guint i = 0; convs != NULL && i < convs->len; i++)
-      {
-        const AcConversation *conv = convs->pdata[i];
-        Walk *w = g_new0 (Walk, 1);
-        w->id = g_strdup (conv->id);
-        w->is_group = conv->is_group;
-        w->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
-        w->known = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
-        w->chain = ac_page_chain_new ();
-        g_queue_push_tail (&st->pending, w);
-      }
+  queue_walks (bf, st, convs);
   start_walks (task);
 }
 

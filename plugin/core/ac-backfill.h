@@ -55,6 +55,16 @@ void     ac_backfill_run_async (AcBackfill *bf, GPtrArray *convs, GCancellable *
                                 GAsyncReadyCallback callback, gpointer user_data);
 gboolean ac_backfill_run_finish (AcBackfill *bf, GAsyncResult *result, GError **error);
 
+/* The same run, fed as the conversation list comes in: open it, add each
+ * page's conversations (walked in the order added, with the same limits), and
+ * close it when the list is complete (also when it failed or was cancelled);
+ * it finishes (ac_backfill_run_finish) once closed and every walk is done.
+ * One open run at a time. */
+void     ac_backfill_run_open_async (AcBackfill *bf, GCancellable *cancellable,
+                                     GAsyncReadyCallback callback, gpointer user_data);
+void     ac_backfill_run_add (AcBackfill *bf, GPtrArray *convs);
+void     ac_backfill_run_close (AcBackfill *bf);
+
 /* Up to n messages older than the oldest one fetched (the /history command),
  * stored and returned oldest first; the cursor's oldest id moves with them.
  * An empty array means the server has nothing older. */

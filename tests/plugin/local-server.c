@@ -157,6 +157,24 @@ local_server_count_log (LocalServer *srv, const char *needle)
   return n;
 }
 
+guint
+local_server_log_line (LocalServer *srv, const char *needle, gboolean last)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (srv->log_path, &text, NULL, NULL))
+    return 0;
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  guint found = 0;
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (strstr (lines[i], needle) != NULL)
+      {
+        found = i + 1;
+        if (!last)
+          break;
+      }
+  return found;
+}
+
 void
 local_server_kill (LocalServer *srv)
 {

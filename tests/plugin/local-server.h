@@ -18,6 +18,9 @@ JsonObject  *local_server_import (LocalServer *srv, const char *json);
  * SIGSTOP returns once the server is stopped, not merely signalled. */
 void         local_server_signal (LocalServer *srv, int sig);
 guint        local_server_count_log (LocalServer *srv, const char *needle);
+/* The line number (from 1) of the first, or the last, request-log line that
+ * contains needle; 0 when none does.  Lines are written as requests finish. */
+guint        local_server_log_line (LocalServer *srv, const char *needle, gboolean last);
 /* SIGKILL, waited for: the server dies between two requests of a client. */
 void         local_server_kill (LocalServer *srv);
 /* A new process on the same database and port (after local_server_kill);

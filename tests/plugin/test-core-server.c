@@ -138,7 +138,7 @@ test_conversations_and_pages (void)
 
   Waiter w = { 0 };
   /* A page size of 1 makes the walk take several pages. */
-  ac_api_list_conversations_async (api, 1, NULL, got_result, &w);
+  ac_api_list_conversations_async (api, 1, NULL, NULL, NULL, got_result, &w);
   gboolean legacy = TRUE;
   g_autoptr (GPtrArray) convs = ac_api_list_conversations_finish (api, run_until_done (&w), &legacy,
                                                                   &error);
@@ -531,6 +531,61 @@ test_interrupted_walk (void)
   synced_once_clear (&f);
 }
 
+/* ---- a run fed as the conversation list comes in ---- */
+
+static void
+test_open_run (void)
+{
+  g_autoptr (GString) seed = seed_with_messages (12, 1000000);
+  LocalServer *srv = local_server_start (seed->str, NULL);
+  g_autoptr (AcApi) api = make_api (srv, "alice", "pw-a");
+  g_autoptr (GError) error = NULL;
+  g_assert_true (sign_in (api, &error));
+  g_autofree char *dir = g_dir_make_tmp ("ac-bf-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "s.db", NULL);
+  AcLocalStore *store = ac_local_store_open (path, &error);
+  g_assert_no_error (error);
+  g_autoptr (AcBackfill) bf = ac_backfill_new (api, store);
+  Synced s = { g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free) };
+  g_signal_connect (bf, "conversation-synced", G_CALLBACK (on_synced), &s);
+
+  Waiter w = { 0 };
+  ac_backfill_run_open_async (bf, NULL, got_result, &w);
+  g_autoptr (GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_conversation_free);
+  g_ptr_array_add (first, ac_conversation_new ("bob", FALSE));
+  ac_backfill_run_add (bf, first);
+  /* bob's walk ends; the run does not: more may come. */
+  while (s.signals < 1)
+    g_main_context_iteration (NULL, TRUE);
+  for (int i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (w.result);
+  g_assert_cmpuint (s.messages->len, ==, 12);
+
+  g_autoptr (GPtrArray) second = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_conversation_free);
+  g_ptr_array_add (second, ac_conversation_new ("carol", FALSE)); /* nothing with carol yet */
+  ac_backfill_run_add (bf, second);
+  ac_backfill_run_close (bf);
+  g_assert_true (ac_backfill_run_finish (bf, run_until_done (&w), &error));
+  g_assert_no_error (error);
+  g_object_unref (w.result);
+  g_assert_cmpuint (s.signals, ==, 2);
+  g_assert_cmpuint (s.messages->len, ==, 12);
+
+  /* Closed with nothing left to walk: it finishes at once. */
+  Waiter w2 = { 0 };
+  ac_backfill_run_open_async (bf, NULL, got_result, &w2);
+  ac_backfill_run_close (bf);
+  g_assert_true (ac_backfill_run_finish (bf, run_until_done (&w2), &error));
+  g_object_unref (w2.result);
+
+  g_ptr_array_unref (s.messages);
+  ac_local_store_close (store);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+  local_server_stop (srv);
+}
+
 /* ---- 401 → exactly one re-sign-in, every waiting request replayed ---- */
 
 static void
@@ -571,6 +626,7 @@ main (int argc, char **argv)
   g_test_add_func ("/core-server/backfill", test_backfill);
   g_test_add_func ("/core-server/interrupted-walk", test_interrupted_walk);
   g_test_add_func ("/core-server/live-not-counted", test_live_not_counted);
+  g_test_add_func ("/core-server/open-run", test_open_run);
   g_test_add_func ("/core-server/expired-token", test_expired_token);
   return g_test_run ();
 }

@@ -6,7 +6,7 @@
 
 #include <glib/gstdio.h>
 
-#define N_PEERS 25
+#define N_PEERS 45 /* with bob and the group: three pages of the conversation list */
 
 static GString *
 seed (void)
@@ -92,6 +92,12 @@ test_fresh_profile (void)
   harness_init ();
   PurpleAccount *acc = harness_account ("alice", "pw-a", local_server_url (srv));
   g_assert_true (harness_connect (acc, NULL, NULL));
+
+  /* The history walks start with the list's first page, not after its last:
+   * a page of history is answered before the list's third page. */
+  g_assert_cmpuint (local_server_count_log (srv, "user_channels/page 200"), ==, 3);
+  g_assert_cmpuint (local_server_log_line (srv, "messageroaming 200", FALSE), <,
+                    local_server_log_line (srv, "user_channels/page 200", TRUE));
 
   /* Every conversation, beyond the first page of 20, in this account's group. */
   PurpleGroup *group = purple_find_group ("Agora Chat (alice)");

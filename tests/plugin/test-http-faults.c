@@ -223,7 +223,7 @@ test_legacy_conversation_list (void)
   Rig rig;
   rig_start (&rig, &f);
   GAsyncResult *result = NULL;
-  ac_api_list_conversations_async (rig.api, 20, NULL, got, &result);
+  ac_api_list_conversations_async (rig.api, 20, NULL, NULL, NULL, got, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_autoptr (GError) error = NULL;
