@@ -190,6 +190,16 @@ ac_purple_history_show_stored (AcAccount *acc, PurpleConversation *conv)
       purple_debug_warning ("agorachat", "%s\n", error->message);
       return;
     }
+  /* Opened by a live message: what the store has after it (a back-fill's
+   * pages, come meanwhile) is shown as it arrives live, after it, in order. */
+  const AcMessage *live = acc->opening_for;
+  if (live != NULL)
+    for (guint i = stored->len; i > 0; i--)
+      {
+        const AcMessage *m = stored->pdata[i - 1];
+        if (m->timestamp > live->timestamp || (m->timestamp == live->timestamp && m->id > live->id))
+          g_ptr_array_remove_index (stored, i - 1);
+      }
   write_capped_note (acc, conv, id, is_group);
   write_messages (acc, conv, stored);
   if (!is_group && stored->len > 0)

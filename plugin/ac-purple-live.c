@@ -33,7 +33,9 @@ find_chat (AcAccount *acc, const char *group_id, int *chat_id)
   return NULL;
 }
 
-/* Stored once by server id (the same path as back-fill); FALSE for a duplicate. */
+/* Stored once by server id (the same path as back-fill).  FALSE when it
+ * was already shown; a message a back-fill stored but no window showed yet
+ * is shown now, in its place among the live ones. */
 static gboolean
 store_once (AcAccount *acc, const AcMessage *msg, const char *conv_id, gboolean is_group)
 {
@@ -47,7 +49,7 @@ store_once (AcAccount *acc, const AcMessage *msg, const char *conv_id, gboolean 
       return TRUE; /* shown anyway: better than losing it */
     }
   if (inserted->len == 0)
-    return FALSE;
+    return ac_local_store_is_unshown (acc->store, msg->id);
   AcConversation *conv = ac_conversation_new (conv_id, is_group);
   conv->last = ac_message_copy (msg);
   if (!ac_local_store_save_conversation (acc->store, conv, &error))
@@ -78,17 +80,21 @@ on_message (AcMsync *ms, AcMessage *msg, const char *conv_id, gboolean is_group,
     }
   else
     {
-      /* Marked before the window exists: opening it shows stored history, not this. */
+      /* Marked before the window exists: opening it shows the stored history
+       * from before this message, then this one. */
       ac_local_store_mark_shown (acc->store, msg->id, NULL);
+      acc->opening_for = msg;
       if (!mine)
         {
           serv_got_im (acc->gc, msg->from, html, PURPLE_MESSAGE_RECV, when);
+          acc->opening_for = NULL;
           return;
         }
       PurpleConversation *conv = purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM, conv_id,
                                                                         acc->account);
       if (conv == NULL)
         conv = purple_conversation_new (PURPLE_CONV_TYPE_IM, acc->account, conv_id);
+      acc->opening_for = NULL;
       purple_conv_im_write (PURPLE_CONV_IM (conv), me, html,
                             PURPLE_MESSAGE_SEND | PURPLE_MESSAGE_REMOTE_SEND, when);
     }

@@ -39,6 +39,8 @@ typedef struct {
   GHashTable       *summaries;  /* peer id -> status text (unread, latest message) */
   AcMsync          *msync;      /* live messages (ac-purple-live.c) */
   AcBackfill       *catchup;    /* all-new walk after a reconnect */
+  const AcMessage  *opening_for; /* the live message whose arrival opens a window: the stored
+                                    history shown then is what came before it */
 } AcAccount;
 
 /* agorachat.c */

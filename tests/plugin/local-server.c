@@ -89,8 +89,8 @@ local_server_stop (LocalServer *srv)
   g_free (srv);
 }
 
-static JsonObject *
-post_json (const char *url, const char *token, const char *body, guint expect)
+JsonObject *
+local_server_post_json (const char *url, const char *token, const char *body, guint expect)
 {
   g_autoptr (SoupSession) session = soup_session_new ();
   g_autoptr (SoupMessage) msg = soup_message_new ("POST", url);
@@ -117,11 +117,11 @@ JsonObject *
 local_server_import (LocalServer *srv, const char *json)
 {
   g_autofree char *token_url = g_strconcat (srv->url, "/org1/app1/token", NULL);
-  g_autoptr (JsonObject) tok = post_json (token_url, NULL,
+  g_autoptr (JsonObject) tok = local_server_post_json (token_url, NULL,
     "{\"grant_type\":\"client_credentials\",\"client_id\":\"local-client-id\","
     "\"client_secret\":\"local-client-secret\"}", 200);
   g_autofree char *url = g_strconcat (srv->url, "/org1/app1/import", NULL);
-  return post_json (url, json_object_get_string_member (tok, "access_token"), json, 200);
+  return local_server_post_json (url, json_object_get_string_member (tok, "access_token"), json, 200);
 }
 
 void

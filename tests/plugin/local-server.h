@@ -11,6 +11,10 @@ typedef struct _LocalServer LocalServer;
 LocalServer *local_server_start (const char *seed_json, const char *const *extra);
 void         local_server_stop (LocalServer *srv);
 const char  *local_server_url (LocalServer *srv); /* "http://127.0.0.1:PORT" */
+/* POST body (JSON) to url, with "Bearer token" when token is not NULL; the
+ * reply's JSON object.  Aborts the test unless the status is expect. */
+JsonObject  *local_server_post_json (const char *url, const char *token, const char *body,
+                                     guint expect);
 /* POST /org1/app1/import with an app admin token; aborts the test on failure. */
 JsonObject  *local_server_import (LocalServer *srv, const char *json);
 /* How many lines of the server's request log contain needle (e.g. "POST /org1/app1/token 200"). */

@@ -2,6 +2,7 @@
  * and the official Web SDK in Node (live-sdk-peer.mjs) chat through the
  * real local server over MSYNC.  One scenario per process. */
 #include "purple-harness.h"
+#include "server-history.h"
 #include "local-server.h"
 #include "live-peer.h"
 #include "ac-local-store.h"
@@ -332,6 +333,42 @@ test_offline (void)
   teardown (srv, bob, groups);
 }
 
+/* A live message opens the window while the store already holds later ones
+ * that no window showed (a back-fill's pages, stored meanwhile): the window
+ * shows them in time order, the live one first, each once. */
+static void
+test_opening_order (void)
+{
+  LocalServer *srv;
+  PurpleAccount *acc;
+  JsonObject *groups;
+  setup (&srv, &acc, &groups);
+  purple_account_set_string (acc, "history_on_signin", "none"); /* the store is set up below */
+  LivePeer *bob = live_peer_start (local_server_url (srv));
+  peer_login (bob, "bob", "pw-b", "bobdev");
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *t = g_strdup_printf ("off-%u", i);
+      peer_send (bob, "alice", FALSE, t);
+    }
+  {
+    g_autoptr (GPtrArray) later = server_history (local_server_url (srv), "alice", "pw-a", "bob", 9);
+    g_assert_cmpuint (later->len, ==, 9); /* off-1 .. off-9 */
+    g_autofree char *dir = g_build_filename (purple_user_dir (), "agorachat", NULL);
+    g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+    g_autoptr (AcLocalStore) store = plugin_store ();
+    g_autoptr (GError) error = NULL;
+    g_assert_true (ac_local_store_commit_page (store, "bob", FALSE, later, NULL, NULL, &error));
+  }
+  connect_live (acc);
+  spin (1500);
+  PurpleConversation *im = purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM, "bob", acc);
+  g_assert_nonnull (im);
+  g_autoptr (GPtrArray) got = lines_with (im, PURPLE_MESSAGE_RECV);
+  assert_sequence (got, "off-", 0, 10);
+  teardown (srv, bob, groups);
+}
+
 /* The server killed and restarted mid-conversation: both reconnect and
  * nothing is lost or doubled, including what bob sent before alice was back. */
 static void
@@ -627,6 +664,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/live/both-ways", test_both_ways);
   g_test_add_func ("/live/offline", test_offline);
+  g_test_add_func ("/live/opening-order", test_opening_order);
   g_test_add_func ("/live/server-restart", test_server_restart);
   g_test_add_func ("/live/remote-delete", test_remote_delete);
   g_test_add_func ("/live/failures", test_failures);
