@@ -229,19 +229,62 @@ assert_time_order (GPtrArray *msgs)
                       ((AcMessage *) msgs->pdata[i])->timestamp);
 }
 
+/* A signed-in alice with n_chat messages with bob on a real server, and a
+ * fresh store. */
+typedef struct {
+  LocalServer  *srv;
+  AcApi        *api;
+  char         *dir;
+  AcLocalStore *store;
+  GPtrArray    *convs; /* bob's */
+} StoreFixture;
+
+static void
+store_fixture_init (StoreFixture *f, guint n_chat)
+{
+  g_autoptr (GString) seed = seed_with_messages (n_chat, 1000000);
+  g_autoptr (GError) error = NULL;
+  f->srv = local_server_start (seed->str, NULL);
+  f->api = make_api (f->srv, "alice", "pw-a");
+  g_assert_true (sign_in (f->api, &error));
+  f->dir = g_dir_make_tmp ("ac-bf-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (f->dir, "s.db", NULL);
+  f->store = ac_local_store_open (path, &error);
+  g_assert_no_error (error);
+  f->convs = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_conversation_free);
+  g_ptr_array_add (f->convs, ac_conversation_new ("bob", FALSE));
+}
+
+/* The same with 5 messages, synced once. */
+static void
+synced_once_init (StoreFixture *f)
+{
+  store_fixture_init (f, 5);
+  g_autoptr (AcBackfill) bf = ac_backfill_new (f->api, f->store);
+  run_backfill (bf, f->convs);
+}
+
+static void
+store_fixture_clear (StoreFixture *f)
+{
+  ac_local_store_close (f->store);
+  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
+  g_assert_cmpint (system (cmd), ==, 0);
+  g_free (f->dir);
+  g_ptr_array_unref (f->convs);
+  g_object_unref (f->api);
+  local_server_stop (f->srv);
+}
+
 static void
 test_backfill (void)
 {
-  g_autoptr (GString) seed = seed_with_messages (60, 1000000);
-  LocalServer *srv = local_server_start (seed->str, NULL);
-  g_autoptr (AcApi) api = make_api (srv, "alice", "pw-a");
+  StoreFixture f = { 0 };
+  store_fixture_init (&f, 60);
+  LocalServer *srv = f.srv;
+  AcApi *api = f.api;
+  AcLocalStore *store = f.store;
   g_autoptr (GError) error = NULL;
-  g_assert_true (sign_in (api, &error));
-
-  g_autofree char *dir = g_dir_make_tmp ("ac-bf-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "s.db", NULL);
-  AcLocalStore *store = ac_local_store_open (path, &error);
-  g_assert_no_error (error);
   AcBackfill *bf = ac_backfill_new (api, store);
   ac_backfill_set_latest_n (bf, 20);
   ac_backfill_set_cap (bf, 30);
@@ -316,13 +359,7 @@ test_backfill (void)
 
   g_ptr_array_unref (s.messages);
   g_object_unref (bf);
-  ac_local_store_close (store);
-  g_unlink (path);
-  g_autofree char *wal = g_strconcat (path, "-wal", NULL), *shm = g_strconcat (path, "-shm", NULL);
-  g_unlink (wal);
-  g_unlink (shm);
-  g_rmdir (dir);
-  local_server_stop (srv);
+  store_fixture_clear (&f);
 }
 
 /* ---- messages received live since the last sync do not count toward the cap ---- */
@@ -355,49 +392,10 @@ import_burst (LocalServer *srv, guint n, const char *word, guint age_ms)
   g_autoptr (JsonObject) r = local_server_import (srv, more->str);
 }
 
-/* A signed-in alice with 5 messages from bob, synced once into a fresh store. */
-typedef struct {
-  LocalServer  *srv;
-  AcApi        *api;
-  char         *dir;
-  AcLocalStore *store;
-  GPtrArray    *convs; /* bob's */
-} SyncedOnce;
-
-static void
-synced_once_init (SyncedOnce *f)
-{
-  g_autoptr (GString) seed = seed_with_messages (5, 1000000);
-  g_autoptr (GError) error = NULL;
-  f->srv = local_server_start (seed->str, NULL);
-  f->api = make_api (f->srv, "alice", "pw-a");
-  g_assert_true (sign_in (f->api, &error));
-  f->dir = g_dir_make_tmp ("ac-bf-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (f->dir, "s.db", NULL);
-  f->store = ac_local_store_open (path, &error);
-  g_assert_no_error (error);
-  f->convs = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_conversation_free);
-  g_ptr_array_add (f->convs, ac_conversation_new ("bob", FALSE));
-  g_autoptr (AcBackfill) bf = ac_backfill_new (f->api, f->store);
-  run_backfill (bf, f->convs);
-}
-
-static void
-synced_once_clear (SyncedOnce *f)
-{
-  ac_local_store_close (f->store);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", f->dir);
-  g_assert_cmpint (system (cmd), ==, 0);
-  g_free (f->dir);
-  g_ptr_array_unref (f->convs);
-  g_object_unref (f->api);
-  local_server_stop (f->srv);
-}
-
 static void
 test_live_not_counted (void)
 {
-  SyncedOnce f = { 0 };
+  StoreFixture f = { 0 };
   synced_once_init (&f);
   g_autoptr (GError) error = NULL;
 
@@ -457,7 +455,7 @@ test_live_not_counted (void)
 
   g_ptr_array_unref (s.messages);
   g_object_unref (bf);
-  synced_once_clear (&f);
+  store_fixture_clear (&f);
 }
 
 /* ---- a walk interrupted after its first page, then run again ---- */
@@ -471,7 +469,7 @@ cancel_on_first_page (AcBackfill *bf, const char *id, gboolean is_group, guint n
 static void
 test_interrupted_walk (void)
 {
-  SyncedOnce f = { 0 };
+  StoreFixture f = { 0 };
   synced_once_init (&f);
   g_autoptr (GError) error = NULL;
 
@@ -528,7 +526,7 @@ test_interrupted_walk (void)
   g_hash_table_unref (g_steal_pointer (&ids));
   g_ptr_array_unref (s.messages);
   g_object_unref (bf);
-  synced_once_clear (&f);
+  store_fixture_clear (&f);
 }
 
 /* ---- a run fed as the conversation list comes in ---- */
@@ -536,24 +534,16 @@ test_interrupted_walk (void)
 static void
 test_open_run (void)
 {
-  g_autoptr (GString) seed = seed_with_messages (12, 1000000);
-  LocalServer *srv = local_server_start (seed->str, NULL);
-  g_autoptr (AcApi) api = make_api (srv, "alice", "pw-a");
+  StoreFixture f = { 0 };
+  store_fixture_init (&f, 12);
   g_autoptr (GError) error = NULL;
-  g_assert_true (sign_in (api, &error));
-  g_autofree char *dir = g_dir_make_tmp ("ac-bf-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "s.db", NULL);
-  AcLocalStore *store = ac_local_store_open (path, &error);
-  g_assert_no_error (error);
-  g_autoptr (AcBackfill) bf = ac_backfill_new (api, store);
+  g_autoptr (AcBackfill) bf = ac_backfill_new (f.api, f.store);
   Synced s = { g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free) };
   g_signal_connect (bf, "conversation-synced", G_CALLBACK (on_synced), &s);
 
   Waiter w = { 0 };
   ac_backfill_run_open_async (bf, NULL, got_result, &w);
-  g_autoptr (GPtrArray) first = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_conversation_free);
-  g_ptr_array_add (first, ac_conversation_new ("bob", FALSE));
-  ac_backfill_run_add (bf, first);
+  ac_backfill_run_add (bf, f.convs); /* bob */
   /* bob's walk ends; the run does not: more may come. */
   while (s.signals < 1)
     g_main_context_iteration (NULL, TRUE);
@@ -580,10 +570,8 @@ test_open_run (void)
   g_object_unref (w2.result);
 
   g_ptr_array_unref (s.messages);
-  ac_local_store_close (store);
-  g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", dir);
-  g_assert_cmpint (system (cmd), ==, 0);
-  local_server_stop (srv);
+  g_clear_object (&bf); /* before the store it uses */
+  store_fixture_clear (&f);
 }
 
 /* ---- 401 → exactly one re-sign-in, every waiting request replayed ---- */
