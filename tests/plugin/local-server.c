@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 struct _LocalServer {
@@ -13,6 +14,31 @@ struct _LocalServer {
   char        *url;
   char        *log_path;
 };
+
+/* In the child, before exec: a test that aborts on a failed assertion must
+ * not leave its server running. */
+static void
+die_with_parent (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* Starts the server; returns its first stdout line ("… listening on URL"). */
+static char *
+spawn_server (LocalServer *srv, const char *const *argv)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_stderr_file_path (launcher, srv->log_path);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  srv->proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  g_assert_no_error (error);
+  g_autoptr (GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (srv->proc));
+  char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  return line;
+}
 
 /* SERVER_EXE comes from meson (the server's build target). */
 LocalServer *
@@ -42,15 +68,7 @@ local_server_start (const char *seed_json, const char *const *extra)
     g_ptr_array_add (argv, g_strdup (extra[i]));
   g_ptr_array_add (argv, NULL);
 
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, srv->log_path);
-  srv->proc = g_subprocess_launcher_spawnv (launcher, (const char *const *) argv->pdata, &error);
-  g_assert_no_error (error);
-
-  g_autoptr (GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (srv->proc));
-  g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
+  g_autofree char *line = spawn_server (srv, (const char *const *) argv->pdata);
   const char *prefix = "agora-local-server listening on ";
   g_assert_true (g_str_has_prefix (line, prefix));
   srv->url = g_strdup (line + strlen (prefix));
@@ -191,14 +209,6 @@ local_server_restart (LocalServer *srv)
   const char *port = strrchr (srv->url, ':') + 1;
   g_autofree char *listen = g_strconcat ("127.0.0.1:", port, NULL);
   const char *argv[] = { SERVER_EXE, "--listen", listen, "--db", db, NULL };
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, srv->log_path);
-  srv->proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
-  g_assert_no_error (error);
-  g_autoptr (GDataInputStream) out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (srv->proc));
-  g_autofree char *line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
+  g_autofree char *line = spawn_server (srv, argv);
   g_assert_true (g_str_has_suffix (line, srv->url));
 }

@@ -71,7 +71,10 @@ viewable_titled() { # viewable_titled TITLE: prints the id of a viewable window 
 }
 window() { # window TITLE: the id of a viewable window with that title, within 60 s
   until_within 60 viewable_titled "$1" && return 0
-  echo "no viewable window \"$1\"" >&2; import -window root "$out/failed.png"; return 1
+  echo "no viewable window \"$1\"" >&2
+  if kill -0 "$pidgin_pid" 2>/dev/null; then echo "(pidgin is running)" >&2; else echo "(pidgin has exited)" >&2; fi
+  tail -n 40 "$work/pidgin.log" >&2
+  import -window root "$out/failed.png"; return 1
 }
 # A popup menu is an override-redirect window of Pidgin's; the 1-line
 # tooltip-sized ones (10 px) are not menus.
