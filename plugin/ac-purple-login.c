@@ -162,7 +162,6 @@ on_backfill_done (GObject *source, GAsyncResult *result, gpointer user_data)
   purple_signal_emit (ac_purple_plugin (), "agorachat-backfill-done", acc->gc);
 }
 
-
 /* ---- names ---- */
 
 static void
