@@ -468,18 +468,25 @@ queue_walks (AcBackfill *bf, RunState *st, GPtrArray *convs)
     }
 }
 
+static GTask *
+run_new (AcBackfill *bf, gboolean open, GCancellable *cancellable, GAsyncReadyCallback callback,
+         gpointer user_data)
+{
+  GTask *task = g_task_new (bf, cancellable, callback, user_data);
+  g_task_set_source_tag (task, ac_backfill_run_async);
+  RunState *st = g_new0 (RunState, 1);
+  g_queue_init (&st->pending);
+  st->open = open;
+  g_task_set_task_data (task, st, (GDestroyNotify) run_state_free);
+  return task;
+}
+
 void
 ac_backfill_run_open_async (AcBackfill *bf, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data)
 {
   g_return_if_fail (bf->open_run == NULL);
-  GTask *task = g_task_new (bf, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ac_backfill_run_async);
-  RunState *st = g_new0 (RunState, 1);
-  g_queue_init (&st->pending);
-  st->open = TRUE;
-  g_task_set_task_data (task, st, (GDestroyNotify) run_state_free);
-  bf->open_run = task;
+  bf->open_run = run_new (bf, TRUE, cancellable, callback, user_data);
 }
 
 void
@@ -505,12 +512,8 @@ void
 ac_backfill_run_async (AcBackfill *bf, GPtrArray *convs, GCancellable *cancellable,
                        GAsyncReadyCallback callback, gpointer user_data)
 {
-  GTask *task = g_task_new (bf, cancellable, callback, user_data);
-  g_task_set_source_tag (task, ac_backfill_run_async);
-  RunState *st = g_new0 (RunState, 1);
-  g_queue_init (&st->pending);
-  g_task_set_task_data (task, st, (GDestroyNotify) run_state_free);
-  queue_walks (bf, st, convs);
+  GTask *task = run_new (bf, FALSE, cancellable, callback, user_data);
+  queue_walks (bf, g_task_get_task_data (task), convs);
   start_walks (task);
 }
 

@@ -289,6 +289,20 @@ test_both_ways (void)
   teardown (srv, bob, groups);
 }
 
+/* bob, signed in with the SDK, writes "off-0" .. "off-9" to alice, who is offline. */
+static LivePeer *
+bob_writes_offline (LocalServer *srv)
+{
+  LivePeer *bob = live_peer_start (local_server_url (srv));
+  peer_login (bob, "bob", "pw-b", "bobdev");
+  for (guint i = 0; i < 10; i++)
+    {
+      g_autofree char *t = g_strdup_printf ("off-%u", i);
+      peer_send (bob, "alice", FALSE, t);
+    }
+  return bob;
+}
+
 /* Messages sent while the other side was offline, both ways; the plugin's
  * offline messages arrive through its MSYNC offline queue and through the
  * back-fill at once: shown and stored once. */
@@ -299,13 +313,7 @@ test_offline (void)
   PurpleAccount *acc;
   JsonObject *groups;
   setup (&srv, &acc, &groups);
-  LivePeer *bob = live_peer_start (local_server_url (srv));
-  peer_login (bob, "bob", "pw-b", "bobdev");
-  for (guint i = 0; i < 10; i++)
-    {
-      g_autofree char *t = g_strdup_printf ("off-%u", i);
-      peer_send (bob, "alice", FALSE, t);
-    }
+  LivePeer *bob = bob_writes_offline (srv);
   connect_live (acc);
   PurpleConversation *im = purple_find_conversation_with_account (PURPLE_CONV_TYPE_IM, "bob", acc);
   if (im == NULL)
@@ -344,13 +352,7 @@ test_opening_order (void)
   JsonObject *groups;
   setup (&srv, &acc, &groups);
   purple_account_set_string (acc, "history_on_signin", "none"); /* the store is set up below */
-  LivePeer *bob = live_peer_start (local_server_url (srv));
-  peer_login (bob, "bob", "pw-b", "bobdev");
-  for (guint i = 0; i < 10; i++)
-    {
-      g_autofree char *t = g_strdup_printf ("off-%u", i);
-      peer_send (bob, "alice", FALSE, t);
-    }
+  LivePeer *bob = bob_writes_offline (srv);
   {
     g_autoptr (GPtrArray) later = server_history (local_server_url (srv), "alice", "pw-a", "bob", 9);
     g_assert_cmpuint (later->len, ==, 9); /* off-1 .. off-9 */
