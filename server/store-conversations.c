@@ -25,9 +25,12 @@ static guint
 count_unread (Store *store, gint64 app, const char *user, const char *conv_key, gint64 after_id,
               gint64 cleared_ts, GError **error)
 {
+  /* message_metas, not messages: clustered by conversation and carrying
+   * timestamp and sender, so a count reads one range of one b-tree instead
+   * of seeking every message's row (half the time of a list page). */
   g_autoptr(sqlite3_stmt) st =
     store_stmt (store, STMT_CONV_UNREAD,
-                "SELECT count(*) FROM (SELECT 1 FROM messages m"
+                "SELECT count(*) FROM (SELECT 1 FROM message_metas m"
                 " WHERE m.app_id = ?1 AND m.conv_key = ?3 AND m.id > ?4 AND m.timestamp > ?5"
                 "  AND m.sender <> ?2"
                 "  AND NOT EXISTS (SELECT 1 FROM hidden_messages h"
@@ -66,14 +69,15 @@ store_conversations (Store *store, gint64 app, const char *user, gint64 since_ms
   if (after_id > (guint64) G_MAXINT64)
     after_id = 0;
   {
-    /* The newest visible message of each of the user's conversations, newer
+    /* The newest visible message of each of the user's conversations (from
+     * message_metas, as the count below), newer
      * than the conversation's deletion mark. */
     g_autoptr(sqlite3_stmt) st =
       store_stmt (store, STMT_CONV_LIST,
                   "SELECT c.chat_type, c.peer, c.is_top, c.top_time, c.conv_key,"
                   "  max(c.read_id, c.removed_before_id, c.cleared_id), c.cleared_ts,"
                   "  lm.id, lm.timestamp, lm.payload, lm.from_resource"
-                  " FROM (SELECT uc.*, (SELECT m.id FROM messages m"
+                  " FROM (SELECT uc.*, (SELECT m.id FROM message_metas m"
                   "         WHERE m.app_id = uc.app_id AND m.conv_key = uc.conv_key"
                   "          AND m.id > uc.removed_before_id AND " VISIBLE_TO_UC ("m", "uc")
                   "         ORDER BY m.id DESC LIMIT 1) AS last_id"
