@@ -45,9 +45,6 @@ typedef enum {
   ST_BEGIN,
   ST_COMMIT,
   ST_ROLLBACK,
-  ST_SAVEPOINT,
-  ST_RELEASE,
-  ST_ROLLBACK_TO,
   N_STATEMENTS
 } StatementId;
 
@@ -71,15 +68,14 @@ gboolean      ac_local_store_fail (AcLocalStore *store, GError **error, const ch
  * no checkpointer, no writer, SQLite's auto-checkpoint off (the main store's
  * checkpointer does it, kicked through ac_local_store_kick_checkpoint). */
 AcLocalStore *ac_local_store_open_connection (const char *path, GError **error);
+/* A file with the schema of an older version (migration tests only): no
+ * writer thread, no checkpointer; SQL goes through its db. */
+AcLocalStore *ac_local_store_open_version (const char *path, int version, GError **error);
 
-/* Transaction pieces for the writer's group commit: BEGIN IMMEDIATE, then a
- * savepoint per page so that one failing page leaves the others alone. */
+/* Transaction pieces for the writer's group commit (BEGIN IMMEDIATE). */
 gboolean ac_local_store_begin (AcLocalStore *store, GError **error);
 gboolean ac_local_store_commit (AcLocalStore *store, GError **error);
 void     ac_local_store_rollback (AcLocalStore *store);
-gboolean ac_local_store_savepoint (AcLocalStore *store, GError **error);
-gboolean ac_local_store_release (AcLocalStore *store, GError **error);
-void     ac_local_store_rollback_to (AcLocalStore *store);
 
 /* Stores a page and moves the cursor inside the caller's transaction.
  * metas: NULL or GBytes* (packed Meta, may be NULL) parallel to msgs.

@@ -19,7 +19,7 @@ typedef enum {
   AC_LOCAL_STORE_ERROR_TOO_NEW,    /* the file's schema is newer than this code */
 } AcLocalStoreError;
 
-#define AC_LOCAL_STORE_VERSION 6
+#define AC_LOCAL_STORE_VERSION 7
 
 AcLocalStore *ac_local_store_open (const char *path, GError **error);
 void          ac_local_store_close (AcLocalStore *store);

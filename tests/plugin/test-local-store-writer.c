@@ -5,6 +5,8 @@
 #include "temp-store.h"
 #include "ac-message-pb.h"
 
+#include <sqlite3.h>
+
 
 typedef struct {
   TempStore tmp;
@@ -225,6 +227,57 @@ test_chain_stops_after_failure (Fixture *f, gconstpointer data)
   results_clear (&r);
 }
 
+/* A page whose SQL fails (a trigger refuses mallory's rows) fails alone,
+ * with the later pages of its walk; the other pages queued with it, in the
+ * same group commit or not, are stored and move their cursors. */
+static void
+test_failing_page_fails_alone (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
+  g_assert_no_error (error);
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (f->tmp.path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "CREATE TRIGGER refuse BEFORE INSERT ON messages"
+                                 " WHEN NEW.conv_id = 'mallory'"
+                                 " BEGIN SELECT RAISE (ABORT, 'refused by the test'); END;",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_autoptr (AcPageChain) bob = ac_page_chain_new ();
+  g_autoptr (AcPageChain) mallory = ac_page_chain_new ();
+  g_autoptr (AcPageChain) carol = ac_page_chain_new ();
+  Results r = { 0 };
+  AcSyncCursor bob_cur = { .newest_id = 150, .oldest_id = 101 };
+  AcSyncCursor mallory_cur = { .newest_id = 550, .oldest_id = 501 };
+  AcSyncCursor carol_cur = { .newest_id = 1050, .oldest_id = 1001 };
+  commit_in_chain (store, "bob", bob, NULL, &r, 0, 101, 50, &bob_cur);
+  commit_in_chain (store, "mallory", mallory, NULL, &r, 1, 551, 50, NULL);
+  commit_in_chain (store, "mallory", mallory, NULL, &r, 2, 501, 50, &mallory_cur);
+  commit_in_chain (store, "carol", carol, NULL, &r, 3, 1001, 50, &carol_cur);
+  wait_done (&r, 4);
+  g_assert_no_error (r.error[0]);
+  g_assert_nonnull (r.error[1]);
+  g_assert_nonnull (strstr (r.error[1]->message, "refused by the test"));
+  g_assert_error (r.error[2], AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_FAILED);
+  g_assert_no_error (r.error[3]);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_assert_true (g_array_index (r.is_new[0], gboolean, i));
+      g_assert_true (g_array_index (r.is_new[3], gboolean, i));
+    }
+  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 50);
+  g_assert_cmpuint (ac_local_store_count_messages (store, "mallory", FALSE), ==, 0);
+  g_assert_cmpuint (ac_local_store_count_messages (store, "carol", FALSE), ==, 50);
+  AcSyncCursor got;
+  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &got, &error));
+  g_assert_cmpuint (got.newest_id, ==, 150);
+  g_assert_true (ac_local_store_get_cursor (store, "mallory", FALSE, &got, &error));
+  g_assert_cmpuint (got.newest_id, ==, 0);
+  g_assert_true (ac_local_store_get_cursor (store, "carol", FALSE, &got, &error));
+  g_assert_cmpuint (got.newest_id, ==, 1050);
+  results_clear (&r);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -234,5 +287,6 @@ main (int argc, char **argv)
   ADD ("/local-store-writer/tombstones", test_tombstones);
   ADD ("/local-store-writer/close-drains", test_close_drains);
   ADD ("/local-store-writer/chain-stops-after-failure", test_chain_stops_after_failure);
+  ADD ("/local-store-writer/failing-page-fails-alone", test_failing_page_fails_alone);
   return g_test_run ();
 }

@@ -1,5 +1,6 @@
 /* The client's local store against a real SQLite file. */
 #include "ac-local-store.h"
+#include "ac-local-store-private.h"
 #include "temp-store.h"
 #include "ac-message-json.h"
 
@@ -211,47 +212,112 @@ test_unread_leaves_out_own (Fixture *f, gconstpointer data)
   g_assert_true (ac_local_store_is_unshown (store, 703));
 }
 
+/* A file of an older schema `version` holding both_ways() for bob, written
+ * as that version did (JSON payloads; the sender column from version 5);
+ * `shown`: the ids already shown. */
+static void
+make_old_file (const char *path, int version, const guint64 *shown, guint n_shown)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AcLocalStore) old = ac_local_store_open_version (path, version, &error);
+  g_assert_no_error (error);
+  g_autoptr (GPtrArray) page = both_ways ();
+  for (guint i = 0; i < page->len; i++)
+    {
+      const AcMessage *m = page->pdata[i];
+      gboolean is_shown = FALSE;
+      for (guint k = 0; k < n_shown; k++)
+        is_shown = is_shown || shown[k] == m->id;
+      g_autofree char *payload = ac_message_to_payload_string (m);
+      sqlite3_stmt *s = NULL;
+      g_assert_cmpint (sqlite3_prepare_v2 (old->db, version >= 5
+                         ? "INSERT INTO messages (server_id, conv_id, is_group, ts, payload, shown, sender)"
+                           " VALUES (?1, 'bob', 0, ?2, ?3, ?4, ?5)"
+                         : "INSERT INTO messages (server_id, conv_id, is_group, ts, payload, shown)"
+                           " VALUES (?1, 'bob', 0, ?2, ?3, ?4)", -1, &s, NULL), ==, SQLITE_OK);
+      sqlite3_bind_int64 (s, 1, (sqlite3_int64) m->id);
+      sqlite3_bind_int64 (s, 2, (sqlite3_int64) m->timestamp);
+      sqlite3_bind_text (s, 3, payload, -1, SQLITE_STATIC);
+      sqlite3_bind_int (s, 4, is_shown);
+      if (version >= 5)
+        sqlite3_bind_text (s, 5, m->from, -1, SQLITE_STATIC);
+      g_assert_cmpint (sqlite3_step (s), ==, SQLITE_DONE);
+      sqlite3_finalize (s);
+    }
+}
+
+/* The query plan of `sql` on the file at `path`, one line per step. */
+static char *
+query_plan (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  sqlite3_stmt *s = NULL;
+  g_assert_cmpint (sqlite3_prepare_v2 (db, explain, -1, &s, NULL), ==, SQLITE_OK);
+  GString *plan = g_string_new (NULL);
+  while (sqlite3_step (s) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (s, 3));
+  sqlite3_finalize (s);
+  sqlite3_close (db);
+  return g_string_free (plan, FALSE);
+}
+
 /* A version-4 file (no sender column) learns the senders of its unshown
  * messages when migrated, so that its unread counts leave out one's own. */
 static void
 test_v4_file_learns_senders (Fixture *f, gconstpointer data)
 {
-  g_autoptr (GError) error = NULL;
-  {
-    g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
-    g_assert_no_error (error);
-    g_autoptr (GPtrArray) page = both_ways ();
-    g_assert_true (ac_local_store_commit_page (store, "bob", FALSE, page, NULL, NULL, &error));
-    g_assert_true (ac_local_store_mark_shown (store, 700, &error));
-  }
-  sqlite3 *db = NULL;
-  g_assert_cmpint (sqlite3_open (f->tmp.path, &db), ==, SQLITE_OK);
-  /* A v4 file: its index by conversation did not carry the sender yet. */
-  g_assert_cmpint (sqlite3_exec (db, "DROP INDEX messages_by_conv;"
-                                 "ALTER TABLE messages DROP COLUMN sender;"
-                                 "CREATE INDEX messages_by_conv ON messages (is_group, conv_id, ts, shown);"
-                                 "PRAGMA user_version = 4",
-                                 NULL, NULL, NULL), ==, SQLITE_OK);
-  sqlite3_close (db);
+  const guint64 shown[] = { 700 };
+  make_old_file (f->tmp.path, 4, shown, G_N_ELEMENTS (shown));
 
+  g_autoptr (GError) error = NULL;
   g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ac_local_store_count_unshown (store, "bob", FALSE, "alice"), ==, 1);
   g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 4);
+}
 
-  /* Migrated to v6: counting unread reads the index alone (no row per
-   * message for its sender), which the back-fill does once per conversation. */
-  g_assert_cmpint (sqlite3_open (f->tmp.path, &db), ==, SQLITE_OK);
-  sqlite3_stmt *s = NULL;
-  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT COUNT(*) FROM messages "
-                                       "WHERE is_group = 0 AND conv_id = 'bob' AND shown = 0 "
-                                       "AND sender IS NOT 'alice'", -1, &s, NULL), ==, SQLITE_OK);
-  g_autoptr (GString) plan = g_string_new (NULL);
-  while (sqlite3_step (s) == SQLITE_ROW)
-    g_string_append_printf (plan, "%s\n", (const char *) sqlite3_column_text (s, 3));
-  sqlite3_finalize (s);
-  sqlite3_close (db);
-  g_assert_nonnull (strstr (plan->str, "USING COVERING INDEX messages_by_conv"));
+/* Version 7 clusters messages by conversation: a version-6 file keeps every
+ * message, its shown flag and sender; reading a conversation (its unread
+ * count too) is one range of the table, and a server id is still stored
+ * once. */
+static void
+test_v6_file_clustered (Fixture *f, gconstpointer data)
+{
+  const guint64 shown[] = { 700, 701 };
+  make_old_file (f->tmp.path, 6, shown, G_N_ELEMENTS (shown));
+
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AcLocalStore) store = ac_local_store_open (f->tmp.path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 4);
+  g_assert_cmpuint (ac_local_store_count_unshown (store, "bob", FALSE, "alice"), ==, 1);
+  g_assert_false (ac_local_store_is_unshown (store, 700));
+  g_assert_true (ac_local_store_is_unshown (store, 703));
+  g_autoptr (GPtrArray) last = ac_local_store_messages (store, "bob", FALSE, 0, 3, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (last->len, ==, 3);
+  for (guint i = 0; i < last->len; i++)
+    g_assert_cmpuint (((AcMessage *) last->pdata[i])->id, ==, 701 + i);
+  g_assert_cmpstr (((AcMessage *) last->pdata[2])->text, ==, "fine");
+
+  /* The same message again (a live copy, a re-fetched page): not new. */
+  g_autoptr (GPtrArray) again = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
+  g_ptr_array_add (again, text_message (702, 3000, "bob", "alice", "how are you"));
+  g_ptr_array_add (again, text_message (704, 5000, "bob", "alice", "new"));
+  gboolean is_new[2] = { TRUE, FALSE };
+  g_assert_true (ac_local_store_store_page (store, "bob", FALSE, again, NULL, NULL, is_new, &error));
+  g_assert_no_error (error);
+  g_assert_false (is_new[0]);
+  g_assert_true (is_new[1]);
+  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 5);
+
+  g_autofree char *count = query_plan (f->tmp.path, "SELECT COUNT(*) FROM messages WHERE is_group = 0 "
+                                       "AND conv_id = 'bob' AND shown = 0 AND sender IS NOT 'alice'");
+  g_assert_nonnull (strstr (count, "USING PRIMARY KEY (is_group=? AND conv_id=?)"));
+  g_autofree char *by_id = query_plan (f->tmp.path, "SELECT shown FROM messages WHERE server_id = 5");
+  g_assert_nonnull (strstr (by_id, "USING INDEX messages_by_id (server_id=?)"));
 }
 
 static void
@@ -333,6 +399,7 @@ main (int argc, char **argv)
   ADD ("/local-store/shown-once", test_shown_once);
   ADD ("/local-store/unread-leaves-out-own", test_unread_leaves_out_own);
   ADD ("/local-store/v4-file-learns-senders", test_v4_file_learns_senders);
+  ADD ("/local-store/v6-file-clustered", test_v6_file_clustered);
   ADD ("/local-store/conversations", test_conversations);
   ADD ("/local-store/checkpoints-off-main-thread", test_checkpoints_off_main_thread);
   return g_test_run ();
