@@ -59,6 +59,19 @@ token_for (SoupSession *session, const char *body)
   return g_strdup (json_object_get_string_member (r, "access_token"));
 }
 
+/* How long ago message i (0: the newest) of conversation c was sent.  As in
+ * real use, the conversations run side by side: their messages interleave
+ * in time (and in server id).  BENCH_LAYOUT=bands gives each conversation a
+ * time band of its own instead, the easy case for a store kept in server-id
+ * order. */
+static guint
+age_ms (guint c, guint i)
+{
+  if (g_strcmp0 (g_getenv ("BENCH_LAYOUT"), "bands") == 0)
+    return 90000000 - c * 100000 - i * 100;
+  return 90000000 - (i * N_CONVS + c) * 10;
+}
+
 /* Two readers with the same history: one for the timed run, one for the run
  * with the stall probe (each on a fresh store). */
 static const char *const readers[] = { READER, READER "2" };
@@ -86,7 +99,7 @@ import_data (SoupSession *session, const char *client_id, const char *secret)
                                   "\"body\":{\"type\":\"txt\",\"msg\":\"message %u of conversation %u, "
                                   "long enough to look like a real line of chat\"}}",
                                   r || c || i ? "," : "", mine ? readers[r] : peer, mine ? peer : readers[r],
-                                  90000000 - c * 100000 - i * 100, i, c);
+                                  age_ms (c, i), i, c);
         }
   g_string_append (s, "]}");
   g_autoptr (JsonObject) r = post (session, "/org1/app1/import", admin, s->str);
@@ -462,6 +475,7 @@ typedef struct {
   long   rss_growth_kb;
   guint  stored;
   Stall  stall;
+  GString *threads;     /* CPU per thread at the end (the main thread's since the process began) */
 } PluginRun;
 
 
@@ -499,6 +513,8 @@ plugin_run (const char *reader, gboolean probe, PluginRun *r)
   r->main_delay_ms = thread_run_delay_ms () - delay0;
   r->server_cpu_ms = server_cpu_ms () - server0;
   r->server_signin_ms = signed_on_server - server0;
+  r->threads = g_string_new (NULL);
+  bench_tasks_cpu_ms ("self", r->threads);
   if (tid != 0)
     g_source_remove (tid);
   r->rss_growth_kb = status_kb ("VmRSS:") - rss0;
@@ -530,8 +546,11 @@ main (int argc, char **argv)
   g_autoptr (SoupSession) session = soup_session_new ();
   gint64 t = g_get_monotonic_time ();
   import_data (session, argv[2], argv[3]);
-  printf ("imported %u messages over %u conversations (twice: two readers) in %.1f s\n",
-          N_CONVS * PER_CONV, N_CONVS, (g_get_monotonic_time () - t) / 1e6);
+  printf ("imported %u messages over %u conversations (%s; twice: two readers) in %.1f s\n",
+          N_CONVS * PER_CONV, N_CONVS,
+          g_strcmp0 (g_getenv ("BENCH_LAYOUT"), "bands") == 0 ? "each in a time band of its own"
+                                                               : "interleaved in time",
+          (g_get_monotonic_time () - t) / 1e6);
 
   g_autofree char *cred = g_strdup_printf ("{\"grant_type\":\"password\",\"username\":\"" READER
                                            "\",\"password\":\"" PASSWORD "\"}");
@@ -579,6 +598,7 @@ main (int argc, char **argv)
           " other threads %.0f ms)\n", run.cpu_ms, run.main_cpu_ms, run.cpu_ms - run.main_cpu_ms);
   printf ("    the main thread waited %.0f ms for a free core (runnable, not running)\n",
           run.main_delay_ms);
+  fputs (run.threads->str, stdout);
   if (run.server_cpu_ms >= 0)
     printf ("  server CPU          %8.0f ms   (%.0f ms until signed on; %.0f ms for the plain client's"
             " history pages)\n", run.server_cpu_ms, run.server_signin_ms, plain_server);

@@ -46,8 +46,12 @@ main (int argc, char **argv)
               guint k = pg * PAGE + i; /* newest first */
               gboolean mine = k % 4 == 3;
               AcMessage *m = ac_message_new ();
-              m->id = 1300000000000000000ull + (guint64) c * 100000 + (PER_CONV - k) * 97;
-              m->timestamp = 1790000000000ull - (guint64) c * 100000 - k * 100;
+              /* As plugin-backfill's data: conversations interleaved in time,
+               * or (BENCH_LAYOUT=bands) each in a time band of its own. */
+              m->timestamp = g_strcmp0 (g_getenv ("BENCH_LAYOUT"), "bands") == 0
+                ? 1790000000000ull - (guint64) c * 100000 - k * 100
+                : 1790000000000ull - ((guint64) k * N_CONVS + c) * 10;
+              m->id = m->timestamp << 22; /* the server's ids: time, then a sequence */
               m->chat_type = AC_CHAT_SINGLE;
               m->from = g_strdup (mine ? "reader" : peer);
               m->to = g_strdup (mine ? peer : "reader");
