@@ -87,7 +87,7 @@ ac_wal_checkpointer_start (const char *path)
   cp->db = db;
   g_mutex_init (&cp->lock);
   g_cond_init (&cp->cond);
-  cp->thread = g_thread_new ("ac-wal-checkpoint", run, cp);
+  cp->thread = g_thread_new ("ac-checkpoint", run, cp); /* ≤ 15 characters, or the name is lost */
   return cp;
 }
 
