@@ -76,7 +76,8 @@ static const char *const migrations[] = {
   "  ts INTEGER NOT NULL, payload NOT NULL, shown INTEGER NOT NULL DEFAULT 0, sender TEXT,"
   "  PRIMARY KEY (is_group, conv_id, ts DESC, server_id DESC)) WITHOUT ROWID;"
   "INSERT INTO messages_v7 (server_id, conv_id, is_group, ts, payload, shown, sender)"
-  "  SELECT server_id, conv_id, is_group, ts, payload, shown, sender FROM messages;"
+  "  SELECT server_id, conv_id, is_group, ts, payload, shown, sender FROM messages"
+  "  ORDER BY is_group, conv_id, ts DESC, server_id DESC;"
   "DROP TABLE messages;"
   "ALTER TABLE messages_v7 RENAME TO messages;"
   "CREATE UNIQUE INDEX messages_by_id ON messages (server_id);",
