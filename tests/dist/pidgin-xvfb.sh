@@ -52,12 +52,7 @@ cat >"$profile/prefs.xml" <<'XML'
 </pref>
 XML
 
-exec 3>"$work/display"
-Xvfb -displayfd 3 -screen 0 1024x640x24 -nolisten tcp >"$work/xvfb.log" 2>&1 &
-xvfb_pid=$!
-for _ in $(seq 100); do [ -s "$work/display" ] && break; sleep 0.05; done
-exec 3>&-
-export DISPLAY=":$(cat "$work/display")"
+start_xvfb 1024x640
 
 HOME="$work/home" LC_ALL=C.UTF-8 LANGUAGE="$language" AGORACHAT_LOCALEDIR="$localedir" NO_AT_BRIDGE=1 \
   pidgin -c "$profile" >"$work/pidgin.log" 2>&1 &

@@ -3,6 +3,7 @@
 #   start_server SERVER_EXE SEED_JSON   → $url, $server_pid; logs in $work
 #   write_profile PLUGIN_SO UI_ID [PASSWORD] → $profile (accounts.xml auto-login for UI_ID;
 #                                        alice's password, default pw-a)
+#   start_xvfb WIDTHxHEIGHT             → an Xvfb on a display it picked itself: $DISPLAY, $xvfb_pid
 #   start_finch                         → Finch in tmux session "finch" on socket $sock
 #   keys ARGS…, screen, wait_for TEXT…  → type, read the screen, wait for text (15 s)
 # $work must be set (a temporary directory the caller removes); $sock for Finch.
@@ -12,6 +13,19 @@ start_server() {
   for _ in $(seq 200); do grep -q 'listening on' "$work/server.out" 2>/dev/null && break; sleep 0.05; done
   url=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$work/server.out")
   [ -n "$url" ] || { echo "server did not start"; cat "$work/server.log"; exit 1; }
+}
+
+# -displayfd: the X server takes a free display itself and says which, where
+# scanning for lock files could pick one that another server (or a stale
+# socket) holds.
+start_xvfb() {
+  exec 3>"$work/display"
+  Xvfb -displayfd 3 -screen 0 "$1x24" -nolisten tcp >"$work/xvfb.log" 2>&1 &
+  xvfb_pid=$!
+  for _ in $(seq 200); do [ -s "$work/display" ] && break; sleep 0.05; done
+  exec 3>&-
+  [ -s "$work/display" ] || { echo "Xvfb did not start"; cat "$work/xvfb.log"; exit 1; }
+  export DISPLAY=":$(cat "$work/display")"
 }
 
 write_profile() {
