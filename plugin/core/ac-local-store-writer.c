@@ -9,6 +9,7 @@
  * conversations.)  Results return through GTask to the caller's main
  * context. */
 #include "ac-local-store-private.h"
+#include "ac-background-thread.h"
 
 #define MAX_BATCH 32
 /* How long the first page of a batch waits for more.  One commit per page
@@ -220,7 +221,7 @@ ac_store_writer_start (const char *path, AcWalCheckpointer *checkpointer, GError
   w->conn = conn;
   w->checkpointer = checkpointer;
   w->queue = g_async_queue_new ();
-  w->thread = g_thread_new ("ac-store-writer", run, w);
+  w->thread = ac_background_thread_new ("ac-store-writer", run, w);
   return w;
 }
 

@@ -1,4 +1,5 @@
 #include "ac-wal-checkpointer.h"
+#include "ac-background-thread.h"
 
 #include <sqlite3.h>
 
@@ -87,7 +88,7 @@ ac_wal_checkpointer_start (const char *path)
   cp->db = db;
   g_mutex_init (&cp->lock);
   g_cond_init (&cp->cond);
-  cp->thread = g_thread_new ("ac-checkpoint", run, cp); /* ≤ 15 characters, or the name is lost */
+  cp->thread = ac_background_thread_new ("ac-checkpoint", run, cp);
   return cp;
 }
 
