@@ -92,13 +92,18 @@ ac_http_new (GProxyResolver *resolver, guint max_in_flight)
   AcHttp *http = g_object_new (AC_TYPE_HTTP, NULL);
   http->max_in_flight = max_in_flight > 0 ? max_in_flight : DEFAULT_IN_FLIGHT;
   /* TLS verification is libsoup's default (the system database); we never
-   * connect to accept-certificate to weaken it. */
+   * connect to accept-certificate to weaken it.  As many connections as
+   * requests in flight: libsoup's default of 2 per host held the third
+   * back-fill walk's request in its own queue while the server idled (the
+   * back-fill benchmark: 4% faster with 3 or 4). */
   if (resolver != NULL)
     http->session = soup_session_new_with_options ("proxy-resolver", resolver,
                                                    "timeout", DEFAULT_TIMEOUT,
+                                                   "max-conns-per-host", (int) http->max_in_flight,
                                                    "user-agent", "purple-agorachat/" "0.1", NULL);
   else
     http->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT,
+                                                   "max-conns-per-host", (int) http->max_in_flight,
                                                    "user-agent", "purple-agorachat/" "0.1", NULL);
   return http;
 }

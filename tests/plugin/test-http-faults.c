@@ -262,6 +262,35 @@ test_cancel_all (void)
   rig_stop (&rig);
 }
 
+/* Four requests in flight reach the server at once, each on a connection
+ * of its own (libsoup's default of two per host held the others back). */
+static void
+test_four_in_flight (void)
+{
+  Fault f = { .stall = TRUE };
+  Rig rig;
+  rig_start (&rig, &f);
+  ac_http_set_timeout (rig.http, 30);
+  GAsyncResult *results[4] = { NULL };
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    ac_api_roaming_async (rig.api, "bob", FALSE, 0, 20, FALSE, NULL, got, &results[i]);
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (f.hits < G_N_ELEMENTS (results) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (f.hits, ==, G_N_ELEMENTS (results));
+  ac_http_cancel_all (rig.http);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      while (results[i] == NULL)
+        g_main_context_iteration (NULL, TRUE);
+      g_autoptr (GError) error = NULL;
+      g_assert_null (ac_api_roaming_finish (rig.api, results[i], &error));
+      g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_object_unref (results[i]);
+    }
+  rig_stop (&rig);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -275,5 +304,6 @@ main (int argc, char **argv)
   g_test_add_func ("/http-faults/401-after-new-token-is-final", test_401_after_new_token_is_final);
   g_test_add_func ("/http-faults/legacy-conversation-list", test_legacy_conversation_list);
   g_test_add_func ("/http-faults/cancel-all", test_cancel_all);
+  g_test_add_func ("/http-faults/four-in-flight", test_four_in_flight);
   return g_test_run ();
 }
