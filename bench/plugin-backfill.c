@@ -543,7 +543,8 @@ main (int argc, char **argv)
       return 2;
     }
   base_url = argv[1];
-  g_autoptr (SoupSession) session = soup_session_new ();
+  /* As many connections as the plugin opens (AcHttp: 4 in flight). */
+  g_autoptr (SoupSession) session = soup_session_new_with_options ("max-conns-per-host", 4, NULL);
   gint64 t = g_get_monotonic_time ();
   import_data (session, argv[2], argv[3]);
   printf ("imported %u messages over %u conversations (%s; twice: two readers) in %.1f s\n",
