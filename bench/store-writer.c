@@ -19,7 +19,7 @@ static void
 on_committed (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GArray) is_new = ac_local_store_commit_page_finish (NULL, result, &error);
+  g_autoptr (GArray) is_new = ac_local_store_commit_page_finish (NULL, result, NULL, &error);
   if (is_new == NULL)
     g_error ("commit: %s", error->message);
   (*(guint *) data)--;
@@ -34,6 +34,7 @@ main (int argc, char **argv)
   GPtrArray *pages_msgs = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   GPtrArray *pages_metas = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
   GPtrArray *pages_conv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) pages_last = g_array_new (FALSE, FALSE, sizeof (gboolean));
   for (guint base = 0; base < N_CONVS; base += 3)
     for (guint pg = 0; pg < PER_CONV / PAGE; pg++)
       for (guint c = base; c < base + 3 && c < N_CONVS; c++)
@@ -64,6 +65,8 @@ main (int argc, char **argv)
           g_ptr_array_add (pages_msgs, msgs);
           g_ptr_array_add (pages_metas, metas);
           g_ptr_array_add (pages_conv, g_strdup (peer));
+          gboolean last = pg == PER_CONV / PAGE - 1;
+          g_array_append_val (pages_last, last);
         }
   g_autoptr (GError) error = NULL;
   AcLocalStore *store = ac_local_store_open (path, &error);
@@ -73,9 +76,14 @@ main (int argc, char **argv)
   double c0 = bench_process_cpu_ms ();
   gint64 t0 = g_get_monotonic_time ();
   for (guint i = 0; i < pages_msgs->len; i++)
-    ac_local_store_commit_page_async (store, pages_conv->pdata[i], FALSE, pages_msgs->pdata[i],
-                                      pages_metas->pdata[i], NULL, NULL, NULL, on_committed,
-                                      &pending);
+    {
+      /* As a walk does: its last page moves the cursor and brings the unread count. */
+      gboolean last = g_array_index (pages_last, gboolean, i);
+      AcSyncCursor cursor = { .newest_id = 1, .oldest_id = 1 };
+      ac_local_store_commit_page_async (store, pages_conv->pdata[i], FALSE, pages_msgs->pdata[i],
+                                        pages_metas->pdata[i], last ? &cursor : NULL, NULL,
+                                        last ? "reader" : NULL, NULL, on_committed, &pending);
+    }
   while (pending > 0)
     g_main_context_iteration (NULL, TRUE);
   double wall = (g_get_monotonic_time () - t0) / 1000.0, cpu = bench_process_cpu_ms () - c0;

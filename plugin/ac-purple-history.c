@@ -124,14 +124,16 @@ ac_purple_history_note_capped (AcAccount *acc, const char *conv_id, gboolean is_
 }
 
 void
-ac_purple_history_write (AcAccount *acc, const char *conv_id, gboolean is_group, GPtrArray *messages)
+ac_purple_history_write (AcAccount *acc, const char *conv_id, gboolean is_group, GPtrArray *messages,
+                         guint unread)
 {
   PurpleConversation *conv = find_conversation (acc, conv_id, is_group);
   if (conv == NULL)
     {
       /* Stored only (no window storm); shown when the conversation opens. */
       if (messages->len > 0)
-        ac_purple_history_mark_unread (acc, conv_id, is_group, messages->pdata[messages->len - 1]);
+        ac_purple_history_mark_unread (acc, conv_id, is_group, messages->pdata[messages->len - 1],
+                                       unread);
       return;
     }
   write_capped_note (acc, conv, conv_id, is_group);
@@ -156,18 +158,20 @@ ac_purple_history_note_failed (AcAccount *acc, const char *conv_id, gboolean is_
 
 /* The buddy's status text / tooltip says how many stored messages from the
  * buddy were never shown (one's own, sent from another device, are not
- * unread), and the latest one; opening the conversation clears it. */
+ * unread), and the latest one; opening the conversation clears it.
+ * unread: that count when the caller has it (G_MAXUINT: counted here). */
 void
 ac_purple_history_mark_unread (AcAccount *acc, const char *conv_id, gboolean is_group,
-                               const AcMessage *latest)
+                               const AcMessage *latest, guint unread)
 {
   if (is_group)
     return; /* libpurple 2 has no status text for chats; the store keeps the count */
   PurpleBuddy *buddy = purple_find_buddy (acc->account, conv_id);
   if (buddy == NULL)
     return;
-  guint unread = ac_local_store_count_unshown (acc->store, conv_id, FALSE,
-                                               purple_account_get_username (acc->account));
+  if (unread == G_MAXUINT)
+    unread = ac_local_store_count_unshown (acc->store, conv_id, FALSE,
+                                           purple_account_get_username (acc->account));
   char *summary = ac_message_unread_summary (unread, latest);
   if (summary != NULL)
     g_hash_table_replace (acc->summaries, g_strdup (conv_id), summary);
@@ -203,7 +207,7 @@ ac_purple_history_show_stored (AcAccount *acc, PurpleConversation *conv)
   write_capped_note (acc, conv, id, is_group);
   write_messages (acc, conv, stored);
   if (!is_group && stored->len > 0)
-    ac_purple_history_mark_unread (acc, id, FALSE, stored->pdata[stored->len - 1]);
+    ac_purple_history_mark_unread (acc, id, FALSE, stored->pdata[stored->len - 1], G_MAXUINT);
 }
 
 static AcAccount *

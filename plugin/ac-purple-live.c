@@ -187,9 +187,9 @@ on_group_event (AcMsync *ms, AcGroupEvent *ev, gpointer data)
 
 static void
 on_catchup_synced (AcBackfill *bf, const char *id, gboolean is_group, GPtrArray *messages,
-                   gboolean capped, gpointer data)
+                   gboolean capped, guint unread, gpointer data)
 {
-  ac_purple_history_write (data, id, is_group, messages);
+  ac_purple_history_write (data, id, is_group, messages, unread);
 }
 
 static void

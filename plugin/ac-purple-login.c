@@ -136,12 +136,12 @@ history_mode (PurpleAccount *account)
 
 static void
 on_synced (AcBackfill *bf, const char *id, gboolean is_group, GPtrArray *messages, gboolean capped,
-           gpointer user_data)
+           guint unread, gpointer user_data)
 {
   AcAccount *acc = user_data;
   if (capped)
     ac_purple_history_note_capped (acc, id, is_group);
-  ac_purple_history_write (acc, id, is_group, messages);
+  ac_purple_history_write (acc, id, is_group, messages, unread);
 }
 
 static void

@@ -68,14 +68,16 @@ char    *ac_purple_status_text (PurpleBuddy *buddy);
 
 /* ac-purple-history.c */
 char    *ac_purple_message_html (AcAccount *acc, const AcMessage *msg);
+/* unread: the conversation's count, shown beside the buddy when no window is
+ * open; G_MAXUINT: counted here. */
 void     ac_purple_history_write (AcAccount *acc, const char *conv_id, gboolean is_group,
-                                  GPtrArray *messages);
+                                  GPtrArray *messages, guint unread);
 void     ac_purple_history_note_capped (AcAccount *acc, const char *conv_id, gboolean is_group);
 void     ac_purple_history_show_stored (AcAccount *acc, PurpleConversation *conv);
 void     ac_purple_history_after_delete (AcAccount *acc, const char *conv_id, gboolean is_group,
                                          guint n_deleted);
 void     ac_purple_history_mark_unread (AcAccount *acc, const char *conv_id, gboolean is_group,
-                                        const AcMessage *latest);
+                                        const AcMessage *latest, guint unread);
 gboolean ac_purple_history_load_older (AcAccount *acc, PurpleConversation *conv, guint n);
 void     ac_purple_history_note_failed (AcAccount *acc, const char *conv_id, gboolean is_group,
                                         const GError *error);

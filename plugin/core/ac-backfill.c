@@ -32,9 +32,9 @@ ac_backfill_class_init (AcBackfillClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = ac_backfill_dispose;
   signals[SIG_SYNCED] = g_signal_new ("conversation-synced", G_TYPE_FROM_CLASS (klass),
-                                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 4,
+                                      G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 5,
                                       G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_PTR_ARRAY,
-                                      G_TYPE_BOOLEAN);
+                                      G_TYPE_BOOLEAN, G_TYPE_UINT);
   signals[SIG_FAILED] = g_signal_new ("conversation-failed", G_TYPE_FROM_CLASS (klass),
                                       G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 3,
                                       G_TYPE_STRING, G_TYPE_BOOLEAN, G_TYPE_ERROR);
@@ -89,6 +89,7 @@ typedef struct {
   GPtrArray   *metas; /* GBytes*, parallel */
   gboolean     has_cursor;
   AcSyncCursor cursor;
+  gboolean     last;  /* the walk's last page: it brings the unread count back */
 } PageJob;
 
 static void
@@ -124,6 +125,7 @@ struct _Walk {
   GError      *error;     /* the first failure; the walk stops */
   GPtrArray   *seen;      /* AcMessage*, stored by this walk: never shown yet */
   GPtrArray   *known;     /* AcMessage*, the walk's messages the store already had */
+  guint        unread;    /* the conversation's, counted with the last page; G_MAXUINT: not yet */
 };
 
 static void
@@ -184,7 +186,8 @@ walk_done (GTask *task, Walk *w)
             g_ptr_array_add (unshown, g_steal_pointer (&w->known->pdata[i]));
         }
       g_ptr_array_sort (unshown, by_time);
-      g_signal_emit (bf, signals[SIG_SYNCED], 0, w->id, w->is_group, unshown, w->capped);
+      g_signal_emit (bf, signals[SIG_SYNCED], 0, w->id, w->is_group, unshown, w->capped,
+                     w->unread);
     }
   if (w->has_slot)
     st->fetching--;
@@ -288,8 +291,12 @@ walk_commit (Walk *w, PageJob *job)
   AcBackfill *bf = g_task_get_source_object (w->task);
   job->walk = w;
   w->queued++;
+  /* The walk's last page (or the one that moves the cursor) brings the
+   * conversation's unread count back, counted on the writer's thread. */
+  gboolean count = job->last || job->has_cursor;
   ac_local_store_commit_page_async (bf->store, w->id, w->is_group, job->msgs, job->metas,
                                     job->has_cursor ? &job->cursor : NULL, w->chain,
+                                    count ? ac_api_get_username (bf->api) : NULL,
                                     g_task_get_cancellable (w->task), on_page_committed, job);
 }
 
@@ -300,7 +307,8 @@ on_page_committed (GObject *source, GAsyncResult *result, gpointer user_data)
   Walk *w = job->walk;
   AcBackfill *bf = g_task_get_source_object (w->task);
   GError *error = NULL;
-  g_autoptr (GArray) is_new = ac_local_store_commit_page_finish (bf->store, result, &error);
+  guint unread = G_MAXUINT;
+  g_autoptr (GArray) is_new = ac_local_store_commit_page_finish (bf->store, result, &unread, &error);
   w->queued--;
   if (is_new == NULL)
     {
@@ -309,6 +317,8 @@ on_page_committed (GObject *source, GAsyncResult *result, gpointer user_data)
       walk_settle (w);
       return;
     }
+  if (unread != G_MAXUINT)
+    w->unread = unread;
   guint n = job->msgs->len;
   for (guint i = 0; i < n; i++)
     g_ptr_array_add (g_array_index (is_new, gboolean, i) ? w->seen : w->known,
@@ -391,6 +401,7 @@ on_walk_page (GObject *source, GAsyncResult *result, gpointer user_data)
   w->capped = end && limit_hit && more && w->cursor.newest_id != 0;
   if (end)
     walk_set_end_cursor (w, job);
+  job->last = end;
   w->ended = end;
   if (!end)
     w->next_start = page->next_key;
@@ -464,6 +475,7 @@ queue_walks (AcBackfill *bf, RunState *st, GPtrArray *convs)
       w->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
       w->known = g_ptr_array_new_with_free_func ((GDestroyNotify) ac_message_free);
       w->chain = ac_page_chain_new ();
+      w->unread = G_MAXUINT;
       g_queue_push_tail (&st->pending, w);
     }
 }

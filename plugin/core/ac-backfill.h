@@ -42,9 +42,12 @@ void        ac_backfill_set_concurrency (AcBackfill *bf, guint n); /* clamped to
 void        ac_backfill_set_queue_depth (AcBackfill *bf, guint n);
 
 /* Signals:
- *  "conversation-synced" (const char *id, gboolean is_group, GPtrArray *messages, gboolean capped)
+ *  "conversation-synced" (const char *id, gboolean is_group, GPtrArray *messages, gboolean capped,
+ *                         guint unread)
  *     messages: AcMessage* of this walk that were never shown (ac_local_store_is_shown), oldest
- *     first; emitted once per conversation, also when empty.
+ *     first; emitted once per conversation, also when empty.  unread: the conversation's stored
+ *     messages never shown and not this user's (ac_local_store_count_unshown), counted when the
+ *     walk's last page was stored; G_MAXUINT when it could not be.
  *  "conversation-failed" (const char *id, gboolean is_group, GError *error)
  *  "page-committed" (const char *id, gboolean is_group, guint n_messages): a page is in
  *     the store (progress; tests interrupt a walk here). */

@@ -97,5 +97,14 @@ void           ac_store_writer_stop (AcStoreWriter *writer);
 void           ac_store_writer_commit_page_async (AcStoreWriter *writer, const char *conv_id,
                                                   gboolean is_group, GPtrArray *msgs,
                                                   GPtrArray *metas, const AcSyncCursor *cursor,
-                                                  AcPageChain *chain, GCancellable *cancellable,
+                                                  AcPageChain *chain, const char *unread_for,
+                                                  GCancellable *cancellable,
                                                   GAsyncReadyCallback callback, gpointer user_data);
+
+/* What a committed page returns through its GTask. */
+typedef struct {
+  GArray *is_new; /* gboolean per message */
+  guint   unread; /* the count asked for with unread_for, else G_MAXUINT */
+} AcPageResult;
+AcPageResult *ac_page_result_new (GArray *is_new, guint unread);
+void          ac_page_result_free (AcPageResult *result);

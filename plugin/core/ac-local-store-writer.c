@@ -76,6 +76,8 @@ typedef struct {
   gboolean     has_cursor;
   AcSyncCursor cursor;
   AcPageChain *chain;
+  char        *unread_for;
+  guint        unread;
   GTask       *task;
   GArray      *is_new;
   GError      *error;
@@ -87,6 +89,7 @@ static void
 job_free (Job *job)
 {
   g_free (job->conv_id);
+  g_free (job->unread_for);
   g_clear_pointer (&job->msgs, g_ptr_array_unref);
   g_clear_pointer (&job->metas, g_ptr_array_unref);
   g_clear_pointer (&job->is_new, g_array_unref);
@@ -112,9 +115,15 @@ store_job (AcLocalStore *conn, Job *job)
       ac_page_chain_fail (job->chain); /* before the walk's next page, maybe in this batch */
       return TRUE;
     }
-  return ac_local_store_store_page (conn, job->conv_id, job->is_group, job->msgs, job->metas,
-                                    job->has_cursor ? &job->cursor : NULL,
-                                    (gboolean *) job->is_new->data, &job->error);
+  if (!ac_local_store_store_page (conn, job->conv_id, job->is_group, job->msgs, job->metas,
+                                  job->has_cursor ? &job->cursor : NULL,
+                                  (gboolean *) job->is_new->data, &job->error))
+    return FALSE;
+  /* Inside the transaction: it counts what this page and those before it
+   * store, and commits or rolls back with them. */
+  if (job->unread_for != NULL)
+    job->unread = ac_local_store_count_unshown (conn, job->conv_id, job->is_group, job->unread_for);
+  return TRUE;
 }
 
 /* All pages in one transaction.  FALSE when a page's SQL failed: nothing of
@@ -172,8 +181,9 @@ commit_batch (AcStoreWriter *w, GPtrArray *batch)
       if (error != NULL || job->error != NULL)
         g_task_return_error (job->task, g_error_copy (error != NULL ? error : job->error));
       else
-        g_task_return_pointer (job->task, g_steal_pointer (&job->is_new),
-                               (GDestroyNotify) g_array_unref);
+        g_task_return_pointer (job->task, ac_page_result_new (g_steal_pointer (&job->is_new),
+                                                              job->unread),
+                               (GDestroyNotify) ac_page_result_free);
       job_free (job);
     }
   g_clear_error (&error);
@@ -240,10 +250,13 @@ ac_store_writer_stop (AcStoreWriter *w)
 void
 ac_store_writer_commit_page_async (AcStoreWriter *w, const char *conv_id, gboolean is_group,
                                    GPtrArray *msgs, GPtrArray *metas, const AcSyncCursor *cursor,
-                                   AcPageChain *chain, GCancellable *cancellable,
-                                   GAsyncReadyCallback callback, gpointer user_data)
+                                   AcPageChain *chain, const char *unread_for,
+                                   GCancellable *cancellable, GAsyncReadyCallback callback,
+                                   gpointer user_data)
 {
   Job *job = g_new0 (Job, 1);
+  job->unread_for = g_strdup (unread_for);
+  job->unread = G_MAXUINT;
   job->conv_id = g_strdup (conv_id);
   job->is_group = is_group;
   job->msgs = msgs != NULL ? g_ptr_array_ref (msgs) : g_ptr_array_new ();

@@ -578,16 +578,33 @@ ac_local_store_commit_page (AcLocalStore *store, const char *conv_id, gboolean i
   return TRUE;
 }
 
+AcPageResult *
+ac_page_result_new (GArray *is_new, guint unread)
+{
+  AcPageResult *r = g_new (AcPageResult, 1);
+  r->is_new = is_new;
+  r->unread = unread;
+  return r;
+}
+
+void
+ac_page_result_free (AcPageResult *r)
+{
+  g_clear_pointer (&r->is_new, g_array_unref);
+  g_free (r);
+}
+
 void
 ac_local_store_commit_page_async (AcLocalStore *store, const char *conv_id, gboolean is_group,
                                   GPtrArray *msgs, GPtrArray *metas, const AcSyncCursor *cursor,
-                                  AcPageChain *chain, GCancellable *cancellable,
-                                  GAsyncReadyCallback callback, gpointer user_data)
+                                  AcPageChain *chain, const char *unread_for,
+                                  GCancellable *cancellable, GAsyncReadyCallback callback,
+                                  gpointer user_data)
 {
   if (store->writer != NULL)
     {
       ac_store_writer_commit_page_async (store->writer, conv_id, is_group, msgs, metas, cursor,
-                                         chain, cancellable, callback, user_data);
+                                         chain, unread_for, cancellable, callback, user_data);
       return;
     }
   g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
@@ -605,14 +622,26 @@ ac_local_store_commit_page_async (AcLocalStore *store, const char *conv_id, gboo
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task, is_new, (GDestroyNotify) g_array_unref);
+  guint unread = unread_for != NULL ? ac_local_store_count_unshown (store, conv_id, is_group,
+                                                                    unread_for)
+                                    : G_MAXUINT;
+  g_task_return_pointer (task, ac_page_result_new (is_new, unread),
+                         (GDestroyNotify) ac_page_result_free);
 }
 
 GArray *
-ac_local_store_commit_page_finish (AcLocalStore *store, GAsyncResult *result, GError **error)
+ac_local_store_commit_page_finish (AcLocalStore *store, GAsyncResult *result, guint *unread,
+                                   GError **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
+  AcPageResult *r = g_task_propagate_pointer (G_TASK (result), error);
+  if (unread != NULL)
+    *unread = r != NULL ? r->unread : G_MAXUINT;
+  if (r == NULL)
+    return NULL;
+  GArray *is_new = g_steal_pointer (&r->is_new);
+  ac_page_result_free (r);
+  return is_new;
 }
 
 GPtrArray *

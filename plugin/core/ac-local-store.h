@@ -71,15 +71,20 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (AcPageChain, ac_page_chain_unref)
  * JSON.  chain: NULL, or the walk this page belongs to (see above).  Both
  * arrays are referenced and must not change until the callback, which runs
  * in the caller's thread-default main context.  The result is a GArray of
- * gboolean, one per message: newly stored.  Without a writer thread the
- * page is committed on the main connection before this returns. */
+ * gboolean, one per message: newly stored.  unread_for: NULL, or the signed-in
+ * user: the conversation's unread count (ac_local_store_count_unshown) is
+ * then made right after the page is stored, on the writer's thread, whose
+ * cache holds the rows (the main connection's cache is stale after each
+ * commit) — a back-fill asks it with a walk's last page.  Without a writer
+ * thread the page is committed on the main connection before this returns. */
 void     ac_local_store_commit_page_async (AcLocalStore *store, const char *conv_id,
                                            gboolean is_group, GPtrArray *msgs, GPtrArray *metas,
                                            const AcSyncCursor *cursor, AcPageChain *chain,
-                                           GCancellable *cancellable,
+                                           const char *unread_for, GCancellable *cancellable,
                                            GAsyncReadyCallback callback, gpointer user_data);
+/* unread (may be NULL): the count asked for with unread_for, else G_MAXUINT. */
 GArray  *ac_local_store_commit_page_finish (AcLocalStore *store, GAsyncResult *result,
-                                            GError **error);
+                                            guint *unread, GError **error);
 
 /* The last n stored messages (before_id 0) or the n before the message
  * before_id, oldest first. */

@@ -198,15 +198,17 @@ typedef struct {
   GPtrArray *messages; /* all synced ones */
   guint      signals;
   gboolean   capped;
+  guint      unread;   /* the last signal's count */
 } Synced;
 
 static void
 on_synced (AcBackfill *bf, const char *id, gboolean is_group, GPtrArray *msgs, gboolean capped,
-           gpointer data)
+           guint unread, gpointer data)
 {
   Synced *s = data;
   s->signals++;
   s->capped |= capped;
+  s->unread = unread;
   for (guint i = 0; i < msgs->len; i++)
     g_ptr_array_add (s->messages, ac_message_copy (msgs->pdata[i]));
 }
@@ -303,6 +305,8 @@ test_backfill (void)
   g_assert_cmpstr (((AcMessage *) s.messages->pdata[0])->text, ==, "chat 40");
   g_assert_cmpstr (((AcMessage *) s.messages->pdata[19])->text, ==, "chat 59");
   g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 20);
+  /* Counted with the walk's last page: the 13 of the 20 that bob sent. */
+  g_assert_cmpuint (s.unread, ==, 13);
   AcSyncCursor cur;
   g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &cur, &error));
   g_assert_cmpuint (cur.newest_id, ==, ((AcMessage *) s.messages->pdata[19])->id);
@@ -315,6 +319,7 @@ test_backfill (void)
   g_ptr_array_set_size (s.messages, 0);
   run_backfill (bf, convs);
   g_assert_cmpuint (s.messages->len, ==, 0);
+  g_assert_cmpuint (s.unread, ==, 0);
 
   /* 10 new while offline: exactly those 10. */
   g_autoptr (GString) more = g_string_new ("{\"messages\":[");
@@ -325,6 +330,7 @@ test_backfill (void)
   g_autoptr (JsonObject) r1 = local_server_import (srv, more->str);
   run_backfill (bf, convs);
   g_assert_cmpuint (s.messages->len, ==, 10);
+  g_assert_cmpuint (s.unread, ==, 10);
   g_assert_false (s.capped);
   assert_time_order (s.messages);
   g_assert_cmpstr (((AcMessage *) s.messages->pdata[0])->text, ==, "new 0");

@@ -49,6 +49,7 @@ typedef struct {
   guint   done;
   GArray *is_new[8];
   GError *error[8];
+  guint   unread[8];
   AcLocalStore *store;
 } Results;
 
@@ -62,7 +63,8 @@ on_committed (GObject *source, GAsyncResult *result, gpointer data)
 {
   Call *c = data;
   /* The store may be closed already (a draining close): finish needs no store. */
-  c->r->is_new[c->slot] = ac_local_store_commit_page_finish (NULL, result, &c->r->error[c->slot]);
+  c->r->is_new[c->slot] = ac_local_store_commit_page_finish (NULL, result, &c->r->unread[c->slot],
+                                                             &c->r->error[c->slot]);
   c->r->done++;
   g_free (c);
 }
@@ -77,7 +79,8 @@ commit_in_chain (AcLocalStore *store, const char *conv, AcPageChain *chain,
   Call *c = g_new0 (Call, 1);
   c->r = r;
   c->slot = slot;
-  ac_local_store_commit_page_async (store, conv, FALSE, msgs, metas, cursor, chain, cancellable,
+  ac_local_store_commit_page_async (store, conv, FALSE, msgs, metas, cursor, chain,
+                                    cursor != NULL ? "alice" : NULL, cancellable,
                                     on_committed, c);
 }
 
@@ -119,6 +122,9 @@ test_async_pages (Fixture *f, gconstpointer data)
   wait_done (&r, 2);
   g_assert_no_error (r.error[0]);
   g_assert_no_error (r.error[1]);
+  /* Only the page with the cursor counts: what it and the pages before it stored. */
+  g_assert_cmpuint (r.unread[0], ==, 50);
+  g_assert_cmpuint (r.unread[1], ==, G_MAXUINT);
   g_assert_cmpuint (r.is_new[0]->len, ==, 50);
   for (guint i = 0; i < 50; i++)
     g_assert_true (g_array_index (r.is_new[0], gboolean, i));
@@ -256,6 +262,10 @@ test_failing_page_fails_alone (Fixture *f, gconstpointer data)
   commit_in_chain (store, "carol", carol, NULL, &r, 3, 1001, 50, &carol_cur);
   wait_done (&r, 4);
   g_assert_no_error (r.error[0]);
+  /* A page with a cursor brings the conversation's unread count back (all
+   * 50 are bob's, unread for alice); a page without one does not. */
+  g_assert_cmpuint (r.unread[0], ==, 50);
+  g_assert_cmpuint (r.unread[3], ==, 50);
   g_assert_nonnull (r.error[1]);
   g_assert_nonnull (strstr (r.error[1]->message, "refused by the test"));
   g_assert_error (r.error[2], AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_FAILED);
