@@ -54,9 +54,7 @@ XML
 
 start_xvfb 1024x640
 
-HOME="$work/home" LC_ALL=C.UTF-8 LANGUAGE="$language" AGORACHAT_LOCALEDIR="$localedir" NO_AT_BRIDGE=1 \
-  pidgin -c "$profile" >"$work/pidgin.log" 2>&1 &
-pidgin_pid=$!
+start_pidgin "$blist_title" LANGUAGE="$language" AGORACHAT_LOCALEDIR="$localedir"
 
 viewable() { xwininfo -id "$1" 2>/dev/null | grep -q 'Map State: IsViewable'; }
 find_window() { # find_window TITLE [TENTHS]: a viewable window with exactly this title

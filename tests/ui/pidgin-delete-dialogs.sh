@@ -54,10 +54,7 @@ until_within() {
 
 start_xvfb 1024x700
 until_within 30 xwininfo -root >/dev/null 2>&1 || { echo "Xvfb on $DISPLAY does not answer"; exit 1; }
-# NO_AT_BRIDGE: GTK would look for the accessibility bus on a session bus
-# that is not there.
-HOME="$work/home" LC_ALL=C.UTF-8 LANGUAGE= NO_AT_BRIDGE=1 pidgin -c "$profile" >"$work/pidgin.log" 2>&1 &
-pidgin_pid=$!
+start_pidgin "Buddy List" LANGUAGE=
 
 viewable() { xwininfo -id "$1" 2>/dev/null | grep -q 'Map State: IsViewable'; }
 viewable_titled() { # viewable_titled TITLE: prints the id of a viewable window with that title
@@ -71,7 +68,7 @@ window() { # window TITLE: the id of a viewable window with that title, within 6
   until_within 60 viewable_titled "$1" && return 0
   echo "no viewable window \"$1\"" >&2
   if kill -0 "$pidgin_pid" 2>/dev/null; then echo "(pidgin is running)" >&2; else echo "(pidgin has exited)" >&2; fi
-  tail -n 40 "$work/pidgin.log" >&2
+  tail -n 40 "$work/pidgin.log" "$work/xvfb.log" >&2
   import -window root "$out/failed.png"; return 1
 }
 # A popup menu is an override-redirect window of Pidgin's; the 1-line
