@@ -22,6 +22,22 @@ static const char *const delete_sql[N_STATEMENTS] = {
   [ST_DEL_CONV_MAX_TS] = "SELECT MAX (ts) FROM messages WHERE is_group = ?2 AND conv_id = ?1",
 };
 
+/* The end of a deletion's transaction: commit, and say how many messages it
+ * removed; rolled back when the commit fails. */
+static gboolean
+commit_removed (AcLocalStore *store, guint count, guint *removed, GError **error)
+{
+  if (!ac_local_store_exec (store, ST_COMMIT, error))
+    {
+      ac_local_store_exec (store, ST_ROLLBACK, NULL);
+      return FALSE;
+    }
+  ac_wal_checkpointer_kick (store->checkpointer);
+  if (removed != NULL)
+    *removed = count;
+  return TRUE;
+}
+
 static sqlite3_stmt *
 stmt (AcLocalStore *store, StatementId id, GError **error)
 {
@@ -84,12 +100,7 @@ ac_local_store_delete_ids (AcLocalStore *store, const char *conv_id, gboolean is
         }
       count += (guint) sqlite3_changes (store->db);
     }
-  if (!ac_local_store_exec (store, ST_COMMIT, error))
-    goto rollback;
-  ac_wal_checkpointer_kick (store->checkpointer);
-  if (removed != NULL)
-    *removed = count;
-  return TRUE;
+  return commit_removed (store, count, removed, error);
 
 rollback:
   ac_local_store_exec (store, ST_ROLLBACK, NULL);
@@ -165,12 +176,7 @@ ac_local_store_delete_conversation (AcLocalStore *store, const char *conv_id, gb
           || !exec_conv (store, ST_DEL_CONV_CURSOR, conv_id, is_group, 0, NULL, error))
         goto rollback;
     }
-  if (!ac_local_store_exec (store, ST_COMMIT, error))
-    goto rollback;
-  ac_wal_checkpointer_kick (store->checkpointer);
-  if (removed != NULL)
-    *removed = count;
-  return TRUE;
+  return commit_removed (store, count, removed, error);
 
 rollback:
   ac_local_store_exec (store, ST_ROLLBACK, NULL);
