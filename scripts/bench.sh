@@ -95,14 +95,6 @@ SERVER_PID=$server_pid "$BUILD/bench/plugin-backfill" "$url" bench-id bench-secr
 echo "server peak RSS (plugin run): $(grep VmHWM /proc/$server_pid/status | awk '{print $2, $3}')"
 # The store's share alone: the same 10,000 messages through the writer thread, no network.
 "$BUILD/bench/store-writer"
-# Which side is the bottleneck: the server's own time (its request log) for
-# each client's 200 history pages: warm-up, plain HTTP, plugin, then the SDK.
-grep ' /org1/app1/users/reader/messageroaming 200 ' "$work/server2.log" | awk '
-  { gsub("ms", "", $4); seg = int((NR - 1) / 200); t[seg] += $4; n[seg]++ }
-  END { split("warm-up,plain HTTP,plugin,Web SDK", name, ",");
-        for (i = 0; i < 4; i++) if (n[i]) printf "server time serving the %-10s pages: %6.0f ms (%d pages)\n", name[i + 1], t[i], n[i] }'
-echo "(the server's log times a request from libsoup's request-started, which on a kept-alive"
-echo " connection fires when it starts waiting for the next request: a client that works between"
-echo " pages inflates it; compare with the client's CPU time to tell which side is busy)"
-
-live_bench
+# Which side is the bottleneck: plugin-backfill prints the server's CPU for
+# each client (SERVER_PID) beside the clients' own.
+[ "${1:-}" = plugin ] || live_bench
