@@ -61,6 +61,22 @@ ac_page_chain_admit (AcPageChain *chain, GCancellable *cancellable, GError **err
   return TRUE;
 }
 
+AcPageResult *
+ac_page_result_new (GArray *is_new, guint unread)
+{
+  AcPageResult *r = g_new (AcPageResult, 1);
+  r->is_new = is_new;
+  r->unread = unread;
+  return r;
+}
+
+void
+ac_page_result_free (AcPageResult *r)
+{
+  g_clear_pointer (&r->is_new, g_array_unref);
+  g_free (r);
+}
+
 struct _AcStoreWriter {
   AcLocalStore      *conn;
   AcWalCheckpointer *checkpointer; /* the main store's, borrowed */

@@ -578,22 +578,6 @@ ac_local_store_commit_page (AcLocalStore *store, const char *conv_id, gboolean i
   return TRUE;
 }
 
-AcPageResult *
-ac_page_result_new (GArray *is_new, guint unread)
-{
-  AcPageResult *r = g_new (AcPageResult, 1);
-  r->is_new = is_new;
-  r->unread = unread;
-  return r;
-}
-
-void
-ac_page_result_free (AcPageResult *r)
-{
-  g_clear_pointer (&r->is_new, g_array_unref);
-  g_free (r);
-}
-
 void
 ac_local_store_commit_page_async (AcLocalStore *store, const char *conv_id, gboolean is_group,
                                   GPtrArray *msgs, GPtrArray *metas, const AcSyncCursor *cursor,
