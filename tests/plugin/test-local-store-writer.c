@@ -98,6 +98,18 @@ wait_done (Results *r, guint n)
     g_main_context_iteration (NULL, TRUE);
 }
 
+/* conv holds n messages and its cursor's newest id is newest (0: none). */
+static void
+assert_stored (AcLocalStore *store, const char *conv, guint n, guint64 newest)
+{
+  g_autoptr (GError) error = NULL;
+  AcSyncCursor got;
+  g_assert_cmpuint (ac_local_store_count_messages (store, conv, FALSE), ==, n);
+  g_assert_true (ac_local_store_get_cursor (store, conv, FALSE, &got, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (got.newest_id, ==, newest);
+}
+
 static void
 results_clear (Results *r)
 {
@@ -223,13 +235,8 @@ test_chain_stops_after_failure (Fixture *f, gconstpointer data)
   g_assert_error (r.error[2], AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_FAILED);
   g_assert_no_error (r.error[3]);
   /* Only the page before the failure is in; the cursor did not move. */
-  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 50);
-  AcSyncCursor got;
-  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &got, &error));
-  g_assert_cmpuint (got.newest_id, ==, 0);
-  g_assert_cmpuint (ac_local_store_count_messages (store, "carol", FALSE), ==, 50);
-  g_assert_true (ac_local_store_get_cursor (store, "carol", FALSE, &got, &error));
-  g_assert_cmpuint (got.newest_id, ==, 150);
+  assert_stored (store, "bob", 50, 0);
+  assert_stored (store, "carol", 50, 150);
   results_clear (&r);
 }
 
@@ -275,16 +282,9 @@ test_failing_page_fails_alone (Fixture *f, gconstpointer data)
       g_assert_true (g_array_index (r.is_new[0], gboolean, i));
       g_assert_true (g_array_index (r.is_new[3], gboolean, i));
     }
-  g_assert_cmpuint (ac_local_store_count_messages (store, "bob", FALSE), ==, 50);
-  g_assert_cmpuint (ac_local_store_count_messages (store, "mallory", FALSE), ==, 0);
-  g_assert_cmpuint (ac_local_store_count_messages (store, "carol", FALSE), ==, 50);
-  AcSyncCursor got;
-  g_assert_true (ac_local_store_get_cursor (store, "bob", FALSE, &got, &error));
-  g_assert_cmpuint (got.newest_id, ==, 150);
-  g_assert_true (ac_local_store_get_cursor (store, "mallory", FALSE, &got, &error));
-  g_assert_cmpuint (got.newest_id, ==, 0);
-  g_assert_true (ac_local_store_get_cursor (store, "carol", FALSE, &got, &error));
-  g_assert_cmpuint (got.newest_id, ==, 1050);
+  assert_stored (store, "bob", 50, 150);
+  assert_stored (store, "mallory", 0, 0);
+  assert_stored (store, "carol", 50, 1050);
   results_clear (&r);
 }
 
