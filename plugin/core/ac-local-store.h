@@ -24,6 +24,15 @@ typedef enum {
 AcLocalStore *ac_local_store_open (const char *path, GError **error);
 void          ac_local_store_close (AcLocalStore *store);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AcLocalStore, ac_local_store_close)
+/* ac_local_store_open() on a worker thread (ac-local-store-open.c): the
+ * store is then used from the caller's thread.  Cancelled, the finish is
+ * G_IO_ERROR_CANCELLED and a store opened meanwhile is closed. */
+void          ac_local_store_open_async (const char *path, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+AcLocalStore *ac_local_store_open_finish (GAsyncResult *result, GError **error);
+/* Blocks until no ac_local_store_open_async() is still opening: before the
+ * code it runs goes away (the plugin unloading). */
+void          ac_local_store_wait_for_opens (void);
 
 /* Insert or update (id, is_group); a NULL name keeps the stored one. */
 gboolean   ac_local_store_save_conversation (AcLocalStore *store, const AcConversation *conv,
