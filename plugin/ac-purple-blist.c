@@ -219,8 +219,8 @@ ac_purple_join_chat (PurpleConnection *gc, GHashTable *components)
 {
   AcAccount *acc = purple_connection_get_protocol_data (gc);
   const char *group_id = g_hash_table_lookup (components, "group_id");
-  if (acc == NULL || group_id == NULL || *group_id == '\0')
-    return;
+  if (acc == NULL || acc->store == NULL || group_id == NULL || *group_id == '\0')
+    return; /* still signing in: the chat is joined from the buddy list afterwards */
   /* Already open: reuse its id rather than minting a second one. */
   GHashTableIter iter;
   gpointer key, value;

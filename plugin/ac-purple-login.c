@@ -266,6 +266,15 @@ fetch_conversations (AcAccount *acc)
 
 /* ---- sign-in ---- */
 
+/* The sign-in's request and the store's opening run side by side; the
+ * conversation list needs both. */
+static void
+fetch_when_ready (AcAccount *acc)
+{
+  if (acc->signed_in && acc->store != NULL)
+    fetch_conversations (acc);
+}
+
 static void
 on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -273,13 +282,41 @@ on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
   AcAccount *acc = user_data;
   if (!ac_api_sign_in_finish (AC_API (source), result, &error))
     {
-      if (!cancelled (error) && acc->store != NULL)
+      /* After a store failure its error is the one shown. */
+      if (!cancelled (error) && !acc->store_failed)
         fail (acc, error);
       return;
     }
-  if (acc->store == NULL)
-    return; /* the store could not be opened: that error is already shown */
-  fetch_conversations (acc);
+  acc->signed_in = TRUE;
+  fetch_when_ready (acc);
+}
+
+static void
+on_store_opened (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  AcLocalStore *store = ac_local_store_open_finish (result, &error);
+  if (store == NULL && cancelled (error))
+    return;
+  AcAccount *acc = user_data;
+  if (store == NULL)
+    {
+      acc->store_failed = TRUE;
+      fail (acc, error);
+      return;
+    }
+  acc->store = store;
+  PurpleAccount *account = acc->account;
+  acc->backfill = ac_backfill_new (acc->api, acc->store);
+  ac_backfill_set_mode (acc->backfill, history_mode (account));
+  ac_backfill_set_latest_n (acc->backfill,
+                            purple_account_get_int (account, AC_OPT_HISTORY_N,
+                                                    AC_BACKFILL_DEFAULT_LATEST_N));
+  ac_backfill_set_cap (acc->backfill,
+                       purple_account_get_int (account, AC_OPT_HISTORY_CAP, AC_BACKFILL_DEFAULT_CAP));
+  g_signal_connect (acc->backfill, "conversation-synced", G_CALLBACK (on_synced), acc);
+  g_signal_connect (acc->backfill, "conversation-failed", G_CALLBACK (on_sync_failed), acc);
+  fetch_when_ready (acc);
 }
 
 static void
@@ -345,7 +382,8 @@ ac_purple_account_state (PurpleAccount *account)
   if (account == NULL || g_strcmp0 (purple_account_get_protocol_id (account), AC_PRPL_ID) != 0)
     return NULL;
   PurpleConnection *gc = purple_account_get_connection (account);
-  return gc != NULL ? purple_connection_get_protocol_data (gc) : NULL;
+  AcAccount *acc = gc != NULL ? purple_connection_get_protocol_data (gc) : NULL;
+  return acc != NULL && acc->store != NULL ? acc : NULL;
 }
 
 void
@@ -393,24 +431,16 @@ ac_purple_login (PurpleAccount *account)
                              acc->cancellable, on_discovered, acc);
     }
 
-  /* The store opens (a new profile's schema is created) while the first
-   * request is on its way; nothing reads it before that request answers. */
+  /* The store opens (a new profile's schema is created, an older one
+   * migrated) on a worker thread while the first request is on its way. */
   g_autofree char *path = store_path_for (account, &error);
-  acc->store = path != NULL ? ac_local_store_open (path, &error) : NULL;
-  if (acc->store == NULL)
+  if (path == NULL)
     {
+      acc->store_failed = TRUE;
       fail (acc, error);
       return;
     }
-  acc->backfill = ac_backfill_new (acc->api, acc->store);
-  ac_backfill_set_mode (acc->backfill, history_mode (account));
-  ac_backfill_set_latest_n (acc->backfill,
-                            purple_account_get_int (account, AC_OPT_HISTORY_N,
-                                                    AC_BACKFILL_DEFAULT_LATEST_N));
-  ac_backfill_set_cap (acc->backfill,
-                       purple_account_get_int (account, AC_OPT_HISTORY_CAP, AC_BACKFILL_DEFAULT_CAP));
-  g_signal_connect (acc->backfill, "conversation-synced", G_CALLBACK (on_synced), acc);
-  g_signal_connect (acc->backfill, "conversation-failed", G_CALLBACK (on_sync_failed), acc);
+  ac_local_store_open_async (path, acc->cancellable, on_store_opened, acc);
 }
 
 void

@@ -30,8 +30,10 @@ typedef struct {
   GCancellable     *cancellable;
   AcHttp           *http;
   AcApi            *api;
-  AcLocalStore     *store;
-  AcBackfill       *backfill;
+  AcLocalStore     *store;      /* NULL until opened (on a worker thread) */
+  gboolean          store_failed;
+  gboolean          signed_in;  /* the token is in; with the store, the list is fetched */
+  AcBackfill       *backfill;   /* made when the store is open */
   char             *ws_url;
   GHashTable       *chat_ids;   /* GINT_TO_POINTER (purple chat id) -> group id */
   int               next_chat_id;
@@ -49,7 +51,8 @@ PurplePlugin *ac_purple_plugin (void);
 /* ac-purple-login.c */
 void     ac_purple_login (PurpleAccount *account);
 /* Our state of a signed-in account of this protocol; NULL when it is not
- * connected (a dialog may be answered after the account went offline). */
+ * connected (a dialog may be answered after the account went offline) or
+ * its store is not open yet. */
 AcAccount *ac_purple_account_state (PurpleAccount *account);
 void     ac_purple_close (PurpleConnection *gc);
 PurpleConnectionError ac_purple_error_reason (const GError *error);

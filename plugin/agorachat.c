@@ -100,6 +100,8 @@ plugin_load (PurplePlugin *plugin)
 static gboolean
 plugin_unload (PurplePlugin *plugin)
 {
+  /* libpurple closes the module next: no thread may still run its code. */
+  ac_local_store_wait_for_opens ();
   ac_purple_history_unregister ();
   ac_purple_commands_unregister ();
   purple_signals_unregister_by_instance (plugin);
