@@ -224,23 +224,32 @@ fill_senders (AcLocalStore *store, GError **error)
 static gboolean
 migrate_to (AcLocalStore *store, int target, GError **error)
 {
+  /* All steps in one transaction: a new profile's schema is one commit, and
+   * an upgrade either completes or leaves the file as it was.  The version
+   * is read inside it: another connection opening the same file (a retried
+   * sign-in's) may have migrated it while this one waited for the lock. */
+  if (sqlite3_exec (store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    return fail (store, error, "lock the local store");
   sqlite3_stmt *s = NULL;
   if (sqlite3_prepare_v2 (store->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-    return fail (store, error, "read schema version");
+    {
+      fail (store, error, "read schema version");
+      sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+      return FALSE;
+    }
   int version = sqlite3_step (s) == SQLITE_ROW ? sqlite3_column_int (s, 0) : 0;
   sqlite3_finalize (s);
-  if (version > AC_LOCAL_STORE_VERSION)
+  if (version > AC_LOCAL_STORE_VERSION || version >= target)
     {
+      sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
+      if (version <= AC_LOCAL_STORE_VERSION)
+        return TRUE;
       g_set_error (error, AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_TOO_NEW,
                    "The local store has schema version %d; this plugin knows up to %d",
                    version, AC_LOCAL_STORE_VERSION);
       return FALSE;
     }
-  if (version >= target)
-    return TRUE;
-  /* All steps in one transaction: a new profile's schema is one commit, and
-   * an upgrade either completes or leaves the file as it was. */
-  gboolean ok = sqlite3_exec (store->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK;
+  gboolean ok = TRUE;
   for (; ok && version < target; version++)
     ok = sqlite3_exec (store->db, migrations[version], NULL, NULL, NULL) == SQLITE_OK
          && (version + 1 != 5 || fill_senders (store, error));
