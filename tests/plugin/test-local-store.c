@@ -120,6 +120,17 @@ open_and_wait (const char *path, GCancellable *cancellable, Opened *o)
   ac_local_store_wait_for_opens ();
 }
 
+/* n messages from bob committed through `into`, read back through `read_from`. */
+static void
+commit_and_count (AcLocalStore *into, AcLocalStore *read_from, guint n)
+{
+  g_autoptr (GPtrArray) msgs = messages (1, n, 1000);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (ac_local_store_commit_page (into, "bob", FALSE, msgs, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (ac_local_store_count_messages (read_from, "bob", FALSE), ==, n);
+}
+
 /* Opened on a worker thread, answered in the caller's main loop: a store to
  * use from there, the same error as the blocking open, and a cancelled open
  * that hands over no store (the task closes what it opened; the memcheck
@@ -132,10 +143,7 @@ test_open_async (Fixture *f, gconstpointer data)
   g_assert_no_error (o.error);
   g_assert_nonnull (o.store);
   g_assert_true (o.in_caller);
-  g_autoptr (GPtrArray) msgs = messages (1, 3, 1000);
-  g_autoptr (GError) error = NULL;
-  g_assert_true (ac_local_store_commit_page (o.store, "bob", FALSE, msgs, NULL, NULL, &error));
-  g_assert_cmpuint (ac_local_store_count_messages (o.store, "bob", FALSE), ==, 3);
+  commit_and_count (o.store, o.store, 3);
   ac_local_store_close (o.store);
 
   g_autofree char *bad = g_build_filename (f->tmp.dir, "missing-dir", "x.db", NULL);
@@ -150,6 +158,7 @@ test_open_async (Fixture *f, gconstpointer data)
   g_assert_null (o.store);
   g_assert_error (o.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&o.error);
+  g_autoptr (GError) error = NULL;
   g_autoptr (AcLocalStore) again = ac_local_store_open (f->tmp.path, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ac_local_store_count_messages (again, "bob", FALSE), ==, 3);
@@ -172,10 +181,7 @@ test_concurrent_opens (Fixture *f, gconstpointer data)
       ac_local_store_wait_for_opens ();
       g_assert_no_error (a.error);
       g_assert_no_error (b.error);
-      g_autoptr (GPtrArray) msgs = messages (1, 2, 1000);
-      g_autoptr (GError) error = NULL;
-      g_assert_true (ac_local_store_commit_page (a.store, "bob", FALSE, msgs, NULL, NULL, &error));
-      g_assert_cmpuint (ac_local_store_count_messages (b.store, "bob", FALSE), ==, 2);
+      commit_and_count (a.store, b.store, 2);
       ac_local_store_close (a.store);
       ac_local_store_close (b.store);
       g_autofree char *wal = g_strconcat (path, "-wal", NULL);
