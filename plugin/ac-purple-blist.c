@@ -217,10 +217,11 @@ on_members (GObject *source, GAsyncResult *result, gpointer user_data)
 void
 ac_purple_join_chat (PurpleConnection *gc, GHashTable *components)
 {
-  AcAccount *acc = purple_connection_get_protocol_data (gc);
+  /* NULL while still signing in: the chat is joined from the buddy list afterwards. */
+  AcAccount *acc = ac_purple_account_state (purple_connection_get_account (gc));
   const char *group_id = g_hash_table_lookup (components, "group_id");
-  if (acc == NULL || acc->store == NULL || group_id == NULL || *group_id == '\0')
-    return; /* still signing in: the chat is joined from the buddy list afterwards */
+  if (acc == NULL || group_id == NULL || *group_id == '\0')
+    return;
   /* Already open: reuse its id rather than minting a second one. */
   GHashTableIter iter;
   gpointer key, value;

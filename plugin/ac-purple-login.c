@@ -282,8 +282,8 @@ on_signed_in (GObject *source, GAsyncResult *result, gpointer user_data)
   AcAccount *acc = user_data;
   if (!ac_api_sign_in_finish (AC_API (source), result, &error))
     {
-      /* After a store failure its error is the one shown. */
-      if (!cancelled (error) && !acc->store_failed)
+      /* Had the store failed first, libpurple keeps that error. */
+      if (!cancelled (error))
         fail (acc, error);
       return;
     }
@@ -301,7 +301,6 @@ on_store_opened (GObject *source, GAsyncResult *result, gpointer user_data)
   AcAccount *acc = user_data;
   if (store == NULL)
     {
-      acc->store_failed = TRUE;
       fail (acc, error);
       return;
     }
@@ -436,7 +435,6 @@ ac_purple_login (PurpleAccount *account)
   g_autofree char *path = store_path_for (account, &error);
   if (path == NULL)
     {
-      acc->store_failed = TRUE;
       fail (acc, error);
       return;
     }

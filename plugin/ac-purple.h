@@ -31,7 +31,6 @@ typedef struct {
   AcHttp           *http;
   AcApi            *api;
   AcLocalStore     *store;      /* NULL until opened (on a worker thread) */
-  gboolean          store_failed;
   gboolean          signed_in;  /* the token is in; with the store, the list is fetched */
   AcBackfill       *backfill;   /* made when the store is open */
   char             *ws_url;

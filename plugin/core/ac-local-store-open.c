@@ -4,33 +4,29 @@
  * loop, the user's windows, must not wait for. */
 #include "ac-local-store.h"
 
-/* Opens still running, so that unloading the plugin can wait for them
+/* Opens run one at a time, under this lock: a sign-in retried while the
+ * last one's open still runs opens the same file, and two connections
+ * switching a new file to WAL at once get "database is locked" at once
+ * (SQLite does not wait for that lock).  Opens are rare.  `opening` counts
+ * those queued or running, so that unloading the plugin can wait for them
  * instead of unmapping the code they run. */
 static GMutex opening_lock;
 static GCond  opening_done;
 static guint  opening;
 
-/* One open at a time: a sign-in retried while the last one's open still
- * runs opens the same file, and two connections switching a new file to
- * WAL at once get "database is locked" at once (SQLite does not wait for
- * that lock).  Opens are rare; the second waits for the first. */
-static GMutex one_at_a_time;
-
 static void
 open_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
 {
   GError *error = NULL;
-  g_mutex_lock (&one_at_a_time);
+  g_mutex_lock (&opening_lock);
   AcLocalStore *store = ac_local_store_open (task_data, &error);
-  g_mutex_unlock (&one_at_a_time);
+  opening--;
+  g_cond_broadcast (&opening_done);
+  g_mutex_unlock (&opening_lock);
   if (store != NULL)
     g_task_return_pointer (task, store, (GDestroyNotify) ac_local_store_close);
   else
     g_task_return_error (task, error);
-  g_mutex_lock (&opening_lock);
-  opening--;
-  g_cond_broadcast (&opening_done);
-  g_mutex_unlock (&opening_lock);
 }
 
 void

@@ -239,15 +239,15 @@ migrate_to (AcLocalStore *store, int target, GError **error)
     }
   int version = sqlite3_step (s) == SQLITE_ROW ? sqlite3_column_int (s, 0) : 0;
   sqlite3_finalize (s);
-  if (version > AC_LOCAL_STORE_VERSION || version >= target)
+  gboolean too_new = version > AC_LOCAL_STORE_VERSION;
+  if (too_new || version >= target)
     {
       sqlite3_exec (store->db, "ROLLBACK", NULL, NULL, NULL);
-      if (version <= AC_LOCAL_STORE_VERSION)
-        return TRUE;
-      g_set_error (error, AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_TOO_NEW,
-                   "The local store has schema version %d; this plugin knows up to %d",
-                   version, AC_LOCAL_STORE_VERSION);
-      return FALSE;
+      if (too_new)
+        g_set_error (error, AC_LOCAL_STORE_ERROR, AC_LOCAL_STORE_ERROR_TOO_NEW,
+                     "The local store has schema version %d; this plugin knows up to %d",
+                     version, AC_LOCAL_STORE_VERSION);
+      return !too_new;
     }
   gboolean ok = TRUE;
   for (; ok && version < target; version++)
