@@ -96,15 +96,11 @@ ac_http_new (GProxyResolver *resolver, guint max_in_flight)
    * requests in flight: libsoup's default of 2 per host held the third
    * back-fill walk's request in its own queue while the server idled (the
    * back-fill benchmark: 4% faster with 3 or 4). */
+  http->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT,
+                                                 "max-conns-per-host", (int) http->max_in_flight,
+                                                 "user-agent", "purple-agorachat/" "0.1", NULL);
   if (resolver != NULL)
-    http->session = soup_session_new_with_options ("proxy-resolver", resolver,
-                                                   "timeout", DEFAULT_TIMEOUT,
-                                                   "max-conns-per-host", (int) http->max_in_flight,
-                                                   "user-agent", "purple-agorachat/" "0.1", NULL);
-  else
-    http->session = soup_session_new_with_options ("timeout", DEFAULT_TIMEOUT,
-                                                   "max-conns-per-host", (int) http->max_in_flight,
-                                                   "user-agent", "purple-agorachat/" "0.1", NULL);
+    soup_session_set_proxy_resolver (http->session, resolver);
   return http;
 }
 
